@@ -1,0 +1,16 @@
+//! zkseal's model core.
+//!
+//! `onnx` imports a network into float layers (`model`), `quant` turns them into exact
+//! integer arithmetic and evaluates it (the reference semantics every circuit matches),
+//! `format` writes and reads the canonical model file, `input` reads sample files.
+
+pub mod format;
+pub mod input;
+pub mod model;
+#[cfg(feature = "onnx")]
+pub mod onnx;
+pub mod quant;
+
+pub use format::{Metadata, Model};
+pub use quant::arch::{Architecture, Weights};
+pub use quant::quantize::QuantConfig;

@@ -1,0 +1,104 @@
+//! ONNX import: a protobuf `ModelProto` → a chain of float layers.
+//!
+//! The graph is walked in its (topological) node order. Tensors are either constants
+//! (initializers, `Constant` nodes, and shape arithmetic on them, evaluated here), the
+//! activation (the one tensor flowing from the input through the chain), or the
+//! classifier head's outputs (stripped: the model's output is the logits they read).
+//! Elementwise constant ops and BatchNormalization fold into the preceding linear layer
+//! when there is one. Anything else is an error naming the op, the node and the file.
+
+mod attrs;
+mod builder;
+mod consts;
+mod lower;
+mod tensor;
+mod window;
+
+use onnx_protobuf::{Message, ModelProto};
+use thiserror::Error;
+
+use crate::format::{hex, Metadata};
+use crate::model::float::FloatModel;
+use crate::model::shape::ShapeError;
+
+/// Default-domain opsets the importer accepts (tested: 11–18).
+pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;
+
+/// Largest ONNX file read.
+pub const MAX_ONNX_BYTES: usize = 512 << 20;
+
+/// An import failure: the file, the node if there is one, what went wrong.
+#[derive(Debug, Error)]
+#[error("{file}: {at}{kind}")]
+pub struct ImportError {
+    pub file: String,
+    /// `node 'NAME' (OP): ` or empty.
+    pub at: String,
+    pub kind: ImportErrorKind,
+}
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ImportErrorKind {
+    #[error("not a valid ONNX protobuf: {0}")]
+    Protobuf(String),
+    #[error("unsupported op")]
+    UnsupportedOp,
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    #[error("unsupported attribute {0}")]
+    UnsupportedAttribute(String),
+    #[error("malformed model: {0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Graph(String),
+    #[error("dynamic or unknown shape: {0}")]
+    DynamicShape(String),
+    #[error("unsupported opset {0} (zkseal reads default-domain opsets 7 to 21)")]
+    Opset(i64),
+    #[error("too large: {0}")]
+    TooLarge(String),
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
+}
+
+/// An imported model: float layers plus what `inspect` reports about the source.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub model: FloatModel,
+    pub meta: Metadata,
+}
+
+/// Imports an ONNX file's bytes; `file` names it in errors.
+pub fn import_onnx(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
+    let err = |kind| ImportError { file: file.to_string(), at: String::new(), kind };
+    if bytes.len() > MAX_ONNX_BYTES {
+        return Err(err(ImportErrorKind::TooLarge(format!("{} bytes (limit {MAX_ONNX_BYTES})", bytes.len()))));
+    }
+    let proto = ModelProto::parse_from_bytes(bytes).map_err(|e| err(ImportErrorKind::Protobuf(e.to_string())))?;
+    let opset = proto
+        .opset_import
+        .iter()
+        .find(|o| o.domain.is_empty() || o.domain == "ai.onnx")
+        .map(|o| o.version)
+        .ok_or_else(|| err(ImportErrorKind::Malformed("no default-domain opset_import".into())))?;
+    if !OPSETS.contains(&opset) {
+        return Err(err(ImportErrorKind::Opset(opset)));
+    }
+    let graph = proto.graph.as_ref().ok_or_else(|| err(ImportErrorKind::Malformed("model has no graph".into())))?;
+    let built = builder::build(graph).map_err(|(at, kind)| ImportError { file: file.to_string(), at, kind })?;
+    let producer = [proto.producer_name.as_str(), proto.producer_version.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let meta = Metadata {
+        source_blake3: hex(blake3::hash(bytes).as_bytes()),
+        producer,
+        opset: opset as u32,
+        stripped_head: built.head_ops,
+        class_labels: built.class_labels,
+    };
+    Ok(Imported { model: built.model, meta })
+}

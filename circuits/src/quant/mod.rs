@@ -1,0 +1,7 @@
+//! Fixed-point quantization: the integer semantics, the quantizer and the reference
+//! evaluator (`specs/quantization.md`).
+
+pub mod arch;
+pub mod eval;
+pub mod quantize;
+pub mod rounding;

@@ -1,0 +1,210 @@
+//! Calibration and quantization: float model + sample inputs → architecture + weights.
+//!
+//! Every scale is a power of two chosen from the largest magnitude a tensor takes on
+//! the calibration samples, leaving one bit of headroom for unseen inputs. The rules
+//! are written out in `specs/quantization.md`; everything here is deterministic.
+
+use thiserror::Error;
+
+use super::arch::{accumulator_bits, ArchError, Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights, MAX_ACC_BITS};
+use super::eval::{dequantize, evaluate, quantize_input};
+use super::rounding::{pow2, quantize_value, scale_for, signed_bits};
+use crate::model::float::FloatModel;
+
+/// Bit widths of the quantized model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuantConfig {
+    /// Signed width of the input and of every activation.
+    pub activation_bits: u32,
+    /// Signed width of every weight (and Affine multiplier).
+    pub weight_bits: u32,
+}
+
+impl Default for QuantConfig {
+    fn default() -> Self {
+        QuantConfig { activation_bits: 16, weight_bits: 12 }
+    }
+}
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QuantError {
+    #[error("no calibration samples")]
+    NoSamples,
+    #[error("calibration sample {sample}: expected {expected} values, got {got}")]
+    SampleLength { sample: usize, expected: usize, got: usize },
+    #[error("calibration sample {sample}: value {index} is not finite")]
+    NotFinite { sample: usize, index: usize },
+    #[error("layer {index} ({name}): the float model produced a non-finite value on calibration sample {sample}")]
+    NonFiniteActivation { index: usize, name: String, sample: usize },
+    #[error("layer {index} ({name}): a parameter is not finite or too large to quantize")]
+    BadParameter { index: usize, name: String },
+    #[error("layer {index} ({name}): accumulator needs {bits} bits (limit {MAX_ACC_BITS}); lower --weight-bits or --activation-bits")]
+    AccumulatorTooWide { index: usize, name: String, bits: u32 },
+    #[error("invalid bit widths: activations {activation_bits}, weights {weight_bits} (each must be 2..=24)")]
+    Config { activation_bits: u32, weight_bits: u32 },
+    #[error(transparent)]
+    Arch(#[from] ArchError),
+}
+
+/// Largest magnitude of the input and of every layer's output over the samples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calibration {
+    pub input_max: f64,
+    pub layer_max: Vec<f64>,
+}
+
+/// Runs the float model on every sample and records the largest magnitudes.
+pub fn calibrate(model: &FloatModel, samples: &[Vec<f64>]) -> Result<Calibration, QuantError> {
+    if samples.is_empty() {
+        return Err(QuantError::NoSamples);
+    }
+    let expected = crate::model::shape::numel(&model.input_shape);
+    let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let mut cal = Calibration { input_max: 0.0, layer_max: vec![0.0; model.layers.len()] };
+    for (sample, x) in samples.iter().enumerate() {
+        if x.len() != expected {
+            return Err(QuantError::SampleLength { sample, expected, got: x.len() });
+        }
+        if let Some(index) = x.iter().position(|v| !v.is_finite()) {
+            return Err(QuantError::NotFinite { sample, index });
+        }
+        cal.input_max = cal.input_max.max(max_abs(x));
+        for (index, y) in model.evaluate_trace(x).iter().enumerate() {
+            if y.iter().any(|v| !v.is_finite()) {
+                let name = model.layers[index].name.clone();
+                return Err(QuantError::NonFiniteActivation { index, name, sample });
+            }
+            cal.layer_max[index] = cal.layer_max[index].max(max_abs(y));
+        }
+    }
+    Ok(cal)
+}
+
+/// Quantizes `model` with the scales implied by `cal`.
+pub fn quantize(model: &FloatModel, cal: &Calibration, config: &QuantConfig) -> Result<(Architecture, Weights), QuantError> {
+    let (ab, wb) = (config.activation_bits, config.weight_bits);
+    if !(2..=24).contains(&ab) || !(2..=24).contains(&wb) {
+        return Err(QuantError::Config { activation_bits: ab, weight_bits: wb });
+    }
+    // One bit of headroom over the calibrated maximum; weights use their full width.
+    let act_limit = pow2(ab as i32 - 2);
+    let weight_limit = pow2(wb as i32 - 1) - 1.0;
+    let spec = |shape: &[usize], scale: i32| TensorSpec { shape: shape.iter().map(|&d| d as u32).collect(), scale, bits: ab };
+
+    let input = spec(&model.input_shape, scale_for(cal.input_max, act_limit));
+    let mut layers: Vec<QLayer> = Vec::with_capacity(model.layers.len());
+    let mut weights = Vec::new();
+    for (index, layer) in model.layers.iter().enumerate() {
+        let in_spec = layers.last().map_or(&input, |l: &QLayer| &l.output).clone();
+        let Some((w, b)) = &layer.params else {
+            layers.push(QLayer {
+                name: layer.name.clone(),
+                op: layer.op.clone(),
+                output: TensorSpec { shape: spec(&layer.output_shape, 0).shape, ..in_spec },
+                rescale: None,
+            });
+            continue;
+        };
+        let bad = || QuantError::BadParameter { index, name: layer.name.clone() };
+        let w_max = w.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if !w_max.is_finite() || b.iter().any(|v| !v.is_finite()) {
+            return Err(bad());
+        }
+        let weight_scale = scale_for(w_max, weight_limit).min(pow_cap(in_spec.scale));
+        let acc_scale = in_spec.scale + weight_scale;
+        let out_scale = scale_for(cal.layer_max[index], act_limit).min(acc_scale);
+        let quantize_all = |v: &[f64], s: i32| v.iter().map(|&x| quantize_value(x, s).ok_or_else(bad)).collect::<Result<Vec<i64>, _>>();
+        let wq = quantize_all(w, weight_scale)?;
+        let bq = quantize_all(b, acc_scale)?;
+        let fan_in = layer.op.fan_in();
+        let products_bits = accumulator_bits(fan_in, in_spec.bits, wb, 1) - 1;
+        let bias_max = bq.iter().map(|v| v.unsigned_abs() as u128).max().unwrap_or(0);
+        let bias_bits = products_bits.max(signed_bits(bias_max));
+        let acc_bits = accumulator_bits(fan_in, in_spec.bits, wb, bias_bits);
+        if acc_bits > MAX_ACC_BITS {
+            return Err(QuantError::AccumulatorTooWide { index, name: layer.name.clone(), bits: acc_bits });
+        }
+        layers.push(QLayer {
+            name: layer.name.clone(),
+            op: layer.op.clone(),
+            output: spec(&layer.output_shape, out_scale),
+            rescale: Some(Rescale {
+                weight_scale,
+                weight_bits: wb,
+                bias_bits,
+                acc_bits,
+                shift: (acc_scale - out_scale) as u32,
+            }),
+        });
+        weights.push(LayerWeights { weight: wq, bias: bq });
+    }
+    let arch = Architecture { input, layers };
+    let weights = Weights { layers: weights };
+    arch.validate()?;
+    arch.check_weights(&weights)?;
+    Ok((arch, weights))
+}
+
+/// Caps a weight scale so that input scale + weight scale stays within the scale range.
+fn pow_cap(input_scale: i32) -> i32 {
+    super::rounding::MAX_SCALE - input_scale.max(0)
+}
+
+/// `n` deterministic pseudo-random samples uniform in [−1, 1) (SplitMix64), used
+/// when the user gives no calibration set.
+pub fn synthetic_samples(n: usize, len: usize) -> Vec<Vec<f64>> {
+    let mut state: u64 = 0x5eed_2a1c_0ffe_e000;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z >> 11) as f64 * pow2(-53) * 2.0 - 1.0
+    };
+    (0..n).map(|_| (0..len).map(|_| next()).collect()).collect()
+}
+
+/// How the quantized model compares with the float model on some samples.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct QuantReport {
+    pub samples: usize,
+    /// Samples whose quantized output's argmax equals the float output's.
+    pub argmax_agree: usize,
+    /// Largest |dequantized − float| over every output value.
+    pub max_abs_error: f64,
+    /// Samples the quantized model refused (activation overflow).
+    pub overflows: usize,
+}
+
+/// Compares quantized with float outputs on `samples`.
+pub fn compare(model: &FloatModel, arch: &Architecture, weights: &Weights, samples: &[Vec<f64>]) -> QuantReport {
+    let mut report = QuantReport { samples: samples.len(), ..Default::default() };
+    for x in samples {
+        let float = model.evaluate(x);
+        let Ok(quant) = quantize_input(arch, x).and_then(|q| evaluate(arch, weights, &q)) else {
+            report.overflows += 1;
+            continue;
+        };
+        let deq = dequantize(arch.output(), quant.output());
+        if argmax(&deq) == argmax(&float) {
+            report.argmax_agree += 1;
+        }
+        for (a, b) in deq.iter().zip(&float) {
+            report.max_abs_error = report.max_abs_error.max((a - b).abs());
+        }
+    }
+    report
+}
+
+/// Index of the first largest value.
+pub fn argmax<T: PartialOrd + Copy>(v: &[T]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}

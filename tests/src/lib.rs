@@ -1,0 +1,88 @@
+//! Fixture loading shared by the integration tests.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use zkseal_circuits::input::parse_samples;
+use zkseal_circuits::onnx::{import_onnx, Imported};
+use zkseal_circuits::quant::quantize::{calibrate, quantize};
+use zkseal_circuits::{Model, QuantConfig};
+
+/// `tests/data/...`
+pub fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data").join(rel)
+}
+
+pub fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(data(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+pub fn import(rel: &str) -> Imported {
+    import_onnx(&read(rel), rel).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A single-op fixture: three inputs and onnxruntime's outputs.
+#[derive(Deserialize)]
+pub struct OpFixture {
+    pub input_shape: Vec<usize>,
+    pub output_shape: Vec<usize>,
+    pub inputs: Vec<Vec<f64>>,
+    pub outputs: Vec<Vec<f64>>,
+}
+
+pub fn op_fixture(name: &str) -> OpFixture {
+    serde_json::from_slice(&read(&format!("ops/{name}.json"))).expect("fixture json")
+}
+
+/// Every single-op fixture name (those with a `.json`).
+pub fn op_fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(data("ops"))
+        .expect("ops dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|f| f.strip_suffix(".json").map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A digits model's onnxruntime reference logits on `digits/test.jsonl`.
+#[derive(Deserialize)]
+pub struct Reference {
+    pub input_shape: Vec<usize>,
+    pub float_test_accuracy: f64,
+    pub outputs: Vec<Vec<f64>>,
+}
+
+pub const DIGITS_MODELS: [&str; 5] = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2"];
+
+pub fn reference(model: &str) -> Reference {
+    serde_json::from_slice(&read(&format!("models/{model}.reference.json"))).expect("reference json")
+}
+
+#[derive(Deserialize)]
+struct Labelled {
+    input: Vec<f64>,
+    label: usize,
+}
+
+/// The digits test samples and labels.
+pub fn digits_test() -> (Vec<Vec<f64>>, Vec<usize>) {
+    let text = String::from_utf8(read("digits/test.jsonl")).expect("utf8");
+    text.lines()
+        .map(|l| serde_json::from_str::<Labelled>(l).expect("test line"))
+        .map(|s| (s.input, s.label))
+        .unzip()
+}
+
+pub fn digits_calibration() -> Vec<Vec<f64>> {
+    parse_samples(&String::from_utf8(read("digits/calibration.jsonl")).expect("utf8"), 64).expect("calibration")
+}
+
+/// Imports and quantizes a bundled digits model with the default configuration.
+pub fn digits_model(name: &str) -> (Imported, Model) {
+    let imported = import(&format!("models/{name}.onnx"));
+    let cal = calibrate(&imported.model, &digits_calibration()).expect("calibrate");
+    let (arch, weights) = quantize(&imported.model, &cal, &QuantConfig::default()).expect("quantize");
+    let model = Model::new(arch, weights, imported.meta.clone()).expect("valid model");
+    (imported, model)
+}
