@@ -14,6 +14,9 @@ use crate::model::shape::{check_size, numel, ShapeError};
 /// so the reference evaluator computes in `i64` and circuits never wrap the field.
 pub const MAX_VALUE_BITS: u32 = 32;
 pub const MAX_ACC_BITS: u32 = 62;
+/// Most multiply-accumulates (and window reads) one evaluation may take, so a decoded
+/// file cannot make the evaluator or the circuit builder run for hours.
+pub const MAX_WORK: u64 = 1 << 33;
 
 /// Shape and fixed-point format of a tensor: element `q` stands for `q / 2^scale`,
 /// and `q` is a signed `bits`-bit integer.
@@ -93,6 +96,8 @@ pub enum ArchError {
     Format { index: usize, name: String, what: String },
     #[error("model has {got} weighted layers' parameters, architecture needs {expected}")]
     WeightCount { expected: usize, got: usize },
+    #[error("one evaluation would take {0} multiply-accumulates (limit {MAX_WORK})")]
+    TooMuchWork(u64),
     #[error("layer {index} ({name}): {what}")]
     Weights { index: usize, name: String, what: String },
 }
@@ -115,6 +120,22 @@ impl Architecture {
     /// Number of weight and bias integers.
     pub fn parameter_count(&self) -> usize {
         self.layers.iter().filter_map(|l| l.op.param_sizes()).map(|(w, b)| w + b).sum()
+    }
+
+    /// Multiply-accumulates plus pooling-window reads of one evaluation.
+    pub fn work(&self) -> u64 {
+        self.layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let per_output = match &l.op {
+                    Op::MaxPool { window } | Op::AvgPool { window, .. } => window.kernel[0] as u64 * window.kernel[1] as u64,
+                    Op::GlobalAvgPool => (self.input_of(i).len() / l.output.len().max(1)) as u64,
+                    op => op.fan_in() as u64,
+                };
+                (l.output.len() as u64).saturating_mul(per_output)
+            })
+            .fold(0u64, u64::saturating_add)
     }
 
     /// Checks every invariant the evaluator and the circuits rely on: shapes follow
@@ -162,6 +183,9 @@ impl Architecture {
                 }
                 _ => return Err(err("rescale present iff the op has parameters")),
             }
+        }
+        if self.work() > MAX_WORK {
+            return Err(ArchError::TooMuchWork(self.work()));
         }
         Ok(())
     }

@@ -1,0 +1,85 @@
+//! `zkseal infer MODEL.zkq --input INPUT.json [--json]`
+//! `zkseal infer MODEL.zkq --batch INPUTS.jsonl --json`
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::{json, Value};
+use zkseal_circuits::input::{parse_input, parse_jsonl};
+use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
+use zkseal_circuits::quant::quantize::argmax;
+use zkseal_circuits::Model;
+
+use super::load_model;
+use crate::files::{read_text, MAX_INPUT_BYTES};
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["input", "batch"])))]
+pub struct Infer {
+    /// The quantized model file.
+    model: PathBuf,
+    /// One input: {"input": [...]} or {"input_data": [[...]]}, flattened row-major.
+    #[arg(long)]
+    input: Option<PathBuf>,
+    /// Many inputs, one object per line (JSONL); one result line per sample.
+    #[arg(long)]
+    batch: Option<PathBuf>,
+    /// Print JSON (one object per sample, JSONL for --batch).
+    #[arg(long)]
+    json: bool,
+}
+
+impl Infer {
+    pub fn run(self) -> Result<()> {
+        let model = load_model(&self.model)?;
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        if let Some(path) = &self.input {
+            let values = parse_input(&read_text(path, MAX_INPUT_BYTES)?).with_context(|| format!("{}", path.display()))?;
+            let result = infer_one(&model, &values).with_context(|| format!("{}", path.display()))?;
+            self.print(&mut out, &result)?;
+        }
+        if let Some(path) = &self.batch {
+            let text = read_text(path, MAX_INPUT_BYTES)?;
+            for (line, values) in parse_jsonl(&text) {
+                let at = || format!("{} line {line}", path.display());
+                let mut result = infer_one(&model, &values.with_context(at)?).with_context(at)?;
+                result["line"] = json!(line);
+                self.print(&mut out, &result)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn print(&self, out: &mut impl Write, result: &Value) -> Result<()> {
+        if self.json {
+            writeln!(out, "{result}")?;
+        } else {
+            let label = result.get("label").map(|l| format!(" (label {l})")).unwrap_or_default();
+            writeln!(out, "argmax {}{label}", result["argmax"])?;
+            writeln!(out, "output {}", result["output"])?;
+        }
+        Ok(())
+    }
+}
+
+/// The exact integer output of `model` on float input `values`, and its real values.
+fn infer_one(model: &Model, values: &[f64]) -> Result<Value> {
+    let q = quantize_input(&model.arch, values)?;
+    let trace = evaluate(&model.arch, &model.weights, &q)?;
+    let spec = model.arch.output();
+    let output = dequantize(spec, trace.output());
+    let best = argmax(trace.output());
+    let mut result = json!({
+        "output": output,
+        "output_int": trace.output(),
+        "output_scale": spec.scale,
+        "argmax": best,
+    });
+    if let Some(label) = model.meta.class_labels.get(best) {
+        result["label"] = json!(label);
+    }
+    Ok(result)
+}

@@ -1,0 +1,113 @@
+//! `zkseal inspect MODEL.zkq|ARCH.zka [--json]`
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::{json, Value};
+use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES};
+use zkseal_circuits::quant::arch::Architecture;
+use zkseal_circuits::Model;
+
+use crate::files::read_limited;
+
+#[derive(Args)]
+pub struct Inspect {
+    /// A model file (.zkq) or an architecture file (.zka).
+    model: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Inspect {
+    pub fn run(self) -> Result<()> {
+        let bytes = read_limited(&self.model, MAX_FILE_BYTES)?;
+        let at = || format!("{}", self.model.display());
+        let report = if bytes.starts_with(&ARCH_MAGIC) {
+            let arch = architecture_from_bytes(&bytes).with_context(at)?;
+            describe(&arch, json!({ "file": "architecture" }))
+        } else {
+            let model = Model::from_bytes(&bytes).with_context(at)?;
+            let extra = json!({
+                "file": "model",
+                "model_id": hex(&model.model_id()),
+                "source": model.meta,
+            });
+            describe(&model.arch, extra)
+        };
+        if self.json {
+            println!("{report}");
+        } else {
+            print_text(&report);
+        }
+        Ok(())
+    }
+}
+
+fn describe(arch: &Architecture, mut report: Value) -> Value {
+    let layers: Vec<Value> = arch
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let params = l.op.param_sizes().map_or(0, |(w, b)| w + b);
+            json!({
+                "index": i,
+                "name": l.name,
+                "kind": l.op.kind(),
+                "op": l.op,
+                "input_shape": arch.input_of(i).shape,
+                "output": l.output,
+                "parameters": params,
+                "rescale": l.rescale,
+            })
+        })
+        .collect();
+    report["format_version"] = json!(FORMAT_VERSION);
+    report["architecture_digest"] = json!(hex(&architecture_digest(arch)));
+    report["input"] = json!(arch.input);
+    report["output"] = json!(arch.output());
+    report["parameters"] = json!(arch.parameter_count());
+    report["layers"] = json!(layers);
+    report
+}
+
+fn print_text(r: &Value) {
+    let s = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    if let Some(id) = r.get("model_id") {
+        println!("model_id             {}", s(id));
+    }
+    println!("architecture digest  {}", s(&r["architecture_digest"]));
+    println!("format version       {}", r["format_version"]);
+    if let Some(src) = r.get("source") {
+        println!("source               {} (opset {}), blake3 {}", s(&src["producer"]), src["opset"], s(&src["source_blake3"]));
+        let head = src["stripped_head"].as_array().map_or(0, Vec::len);
+        if head > 0 {
+            println!("stripped head        {} (the model outputs the logits they read)", src["stripped_head"]);
+        }
+        if src["class_labels"].as_array().is_some_and(|l| !l.is_empty()) {
+            println!("class labels         {}", src["class_labels"]);
+        }
+    }
+    let spec = |t: &Value| format!("{} q{} ({}-bit)", t["shape"], t["scale"], t["bits"]);
+    println!("input                {}", spec(&r["input"]));
+    println!("output               {}", spec(&r["output"]));
+    println!("parameters           {}", r["parameters"]);
+    println!();
+    println!("{:>3}  {:<16} {:<24} {:<26} {:>9}  rescale", "#", "kind", "name", "output (shape, scale, bits)", "params");
+    for l in r["layers"].as_array().into_iter().flatten() {
+        let rescale = match &l["rescale"] {
+            Value::Null => String::new(),
+            x => format!("w q{} {}-bit, shift {}, acc {}-bit", x["weight_scale"], x["weight_bits"], x["shift"], x["acc_bits"]),
+        };
+        println!(
+            "{:>3}  {:<16} {:<24} {:<26} {:>9}  {rescale}",
+            s(&l["index"]),
+            s(&l["kind"]),
+            s(&l["name"]),
+            spec(&l["output"]),
+            s(&l["parameters"])
+        );
+    }
+}

@@ -1,0 +1,43 @@
+//! File access at the CLI edge: bounded reads, atomic writes.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+/// Reads `path`, refusing files above `limit` bytes before reading them.
+pub fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let len = file.metadata().with_context(|| format!("cannot stat {}", path.display()))?.len();
+    if len > limit as u64 {
+        bail!("{} is {len} bytes, above the {limit}-byte limit", path.display());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // `take` also bounds a file that grows while it is read.
+    file.take(limit as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() > limit {
+        bail!("{} grew above the {limit}-byte limit while being read", path.display());
+    }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes.
+pub fn read_text(path: &Path, limit: usize) -> Result<String> {
+    String::from_utf8(read_limited(path, limit)?).with_context(|| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a
+/// rename, so `path` is either untouched or complete, never half written.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Largest input / sample file read.
+pub const MAX_INPUT_BYTES: usize = 256 << 20;
