@@ -36,6 +36,10 @@ pub fn parse_input(text: &str) -> Result<Vec<f64>, InputError> {
 }
 
 fn parse_object(text: &str, at: &str) -> Result<Vec<f64>, InputError> {
+    // serde would also read a struct from a JSON array; only objects are inputs.
+    if !text.trim_start().starts_with('{') {
+        return Err(InputError::MissingKey { at: at.into() });
+    }
     let obj: InputObject =
         serde_json::from_str(text).map_err(|e| InputError::Json { at: at.into(), reason: e.to_string() })?;
     let tensor = match (obj.input, obj.input_data) {
@@ -124,7 +128,7 @@ mod tests {
         assert!(matches!(parse_input(r#"{"input": [1, null]}"#), Err(InputError::NotNumber { .. })));
         assert!(matches!(parse_input(r#"{"x": [1]}"#), Err(InputError::MissingKey { .. })));
         assert!(matches!(parse_input(r#"{"input": [1e400]}"#), Err(InputError::Json { .. })));
-        assert!(matches!(parse_input("[1, 2]"), Err(InputError::Json { .. })));
+        assert!(matches!(parse_input("[1, 2]"), Err(InputError::MissingKey { .. })));
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn bad_inputs_and_model_files_fail_cleanly() {
         (big.as_str(), "outside the model's input range"),
         (r#"{"input": [1e999]}"#, "invalid JSON"),
         (r#"{"input_data": [[0.5], [0.5]]}"#, "2 tensors"),
-        ("not json", "invalid JSON"),
+        ("not json", "expected an object"),
     ] {
         std::fs::write(&input, body).unwrap();
         let err = fails(&["infer", p(&zkq), "--input", p(&input)]);

@@ -102,3 +102,6 @@ pub fn import_onnx(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
     };
     Ok(Imported { model: built.model, meta })
 }
+
+#[cfg(test)]
+mod tests;

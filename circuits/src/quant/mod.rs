@@ -5,3 +5,6 @@ pub mod arch;
 pub mod eval;
 pub mod quantize;
 pub mod rounding;
+
+#[cfg(test)]
+mod ops_exact;

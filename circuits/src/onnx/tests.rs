@@ -1,0 +1,157 @@
+//! Hostile and edge-case graphs built in memory: each is refused with the right error
+//! (and before any large allocation), or imported as the spec says.
+
+use onnx_protobuf::tensor_proto::DataLocation;
+use onnx_protobuf::tensor_shape_proto::{dimension, Dimension};
+use onnx_protobuf::{
+    type_proto, AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto, TensorProto,
+    TensorShapeProto, TypeProto, ValueInfoProto,
+};
+
+use super::{import_onnx, ImportErrorKind as E};
+
+fn value_info(name: &str, dims: &[i64]) -> ValueInfoProto {
+    let dim = dims.iter().map(|&d| Dimension { value: Some(dimension::Value::DimValue(d)), ..Default::default() }).collect();
+    let tensor = type_proto::Tensor { elem_type: 1, shape: Some(TensorShapeProto { dim, ..Default::default() }).into(), ..Default::default() };
+    ValueInfoProto {
+        name: name.into(),
+        type_: Some(TypeProto { value: Some(type_proto::Value::TensorType(tensor)), ..Default::default() }).into(),
+        ..Default::default()
+    }
+}
+
+fn node(op: &str, inputs: &[&str], outputs: &[&str]) -> NodeProto {
+    NodeProto {
+        name: format!("{op}_0"),
+        op_type: op.into(),
+        input: inputs.iter().map(|s| s.to_string()).collect(),
+        output: outputs.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    }
+}
+
+fn floats(name: &str, dims: &[i64], v: &[f32]) -> TensorProto {
+    TensorProto { name: name.into(), dims: dims.to_vec(), data_type: 1, float_data: v.to_vec(), ..Default::default() }
+}
+
+fn bytes(opset: i64, input: &[i64], nodes: Vec<NodeProto>, inits: Vec<TensorProto>, outputs: &[&str]) -> Vec<u8> {
+    let graph = GraphProto {
+        name: "g".into(),
+        node: nodes,
+        initializer: inits,
+        input: vec![value_info("x", input)],
+        output: outputs.iter().map(|o| value_info(o, &[])).collect(),
+        ..Default::default()
+    };
+    let model = ModelProto {
+        ir_version: 8,
+        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: opset, ..Default::default() }],
+        graph: Some(graph).into(),
+        ..Default::default()
+    };
+    model.write_to_bytes().expect("encode")
+}
+
+fn kind(b: &[u8]) -> E {
+    import_onnx(b, "t.onnx").expect_err("must be refused").kind
+}
+
+/// x[1,4] → Gemm(W[3,4] transB, b[3]) → y
+fn gemm_model(extra: Vec<NodeProto>, out: &str) -> Vec<u8> {
+    let mut g = node("Gemm", &["x", "W", "b"], &["g"]);
+    g.attribute.push(AttributeProto { name: "transB".into(), i: 1, type_: onnx_protobuf::attribute_proto::AttributeType::INT.into(), ..Default::default() });
+    let mut nodes = vec![g];
+    nodes.extend(extra);
+    bytes(13, &[1, 4], nodes, vec![floats("W", &[3, 4], &[0.5; 12]), floats("b", &[3], &[0.1, 0.2, 0.3])], &[out])
+}
+
+#[test]
+fn a_plain_gemm_imports() {
+    let m = import_onnx(&gemm_model(vec![], "g"), "t.onnx").unwrap().model;
+    assert_eq!(m.layers.len(), 1);
+    let y = m.evaluate(&[1.0, 1.0, 1.0, 1.0]);
+    for (got, want) in y.iter().zip([2.1, 2.2, 2.3]) {
+        // The bias is stored as f32.
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    }
+}
+
+#[test]
+fn absurd_dimensions_are_refused_before_allocation() {
+    let b = bytes(13, &[1, 1 << 40], vec![node("Relu", &["x"], &["y"])], vec![], &["y"]);
+    assert!(matches!(kind(&b), E::Shape(_)));
+    let huge = TensorProto { name: "W".into(), dims: vec![1 << 20, 1 << 20], data_type: 1, ..Default::default() };
+    let b = bytes(13, &[1, 4], vec![node("MatMul", &["x", "W"], &["y"])], vec![huge], &["y"]);
+    assert!(matches!(kind(&b), E::TooLarge(_)));
+    let negative = TensorProto { name: "W".into(), dims: vec![-4], data_type: 1, ..Default::default() };
+    let b = bytes(13, &[1, 4], vec![node("Relu", &["x"], &["y"])], vec![negative], &["y"]);
+    assert!(matches!(kind(&b), E::Malformed(_)));
+}
+
+#[test]
+fn inconsistent_or_external_tensor_data_is_refused() {
+    let short = TensorProto { name: "W".into(), dims: vec![4], data_type: 1, raw_data: vec![0; 3], ..Default::default() };
+    let b = bytes(13, &[1, 4], vec![node("Relu", &["x"], &["y"])], vec![short], &["y"]);
+    assert!(matches!(kind(&b), E::Malformed(_)));
+    let external = TensorProto {
+        name: "W".into(),
+        dims: vec![4],
+        data_type: 1,
+        data_location: DataLocation::EXTERNAL.into(),
+        ..Default::default()
+    };
+    let b = bytes(13, &[1, 4], vec![node("Relu", &["x"], &["y"])], vec![external], &["y"]);
+    assert!(matches!(kind(&b), E::Unsupported(m) if m.contains("external")));
+}
+
+#[test]
+fn opsets_outside_the_range_are_refused() {
+    for opset in [1, 6, 22, 1000] {
+        let b = bytes(opset, &[1, 4], vec![node("Relu", &["x"], &["y"])], vec![], &["y"]);
+        assert_eq!(kind(&b), E::Opset(opset));
+    }
+}
+
+#[test]
+fn softmax_inside_the_network_is_not_a_head() {
+    let b = gemm_model(vec![node("Softmax", &["g"], &["s"]), node("Relu", &["s"], &["y"])], "y");
+    let err = import_onnx(&b, "t.onnx").unwrap_err();
+    assert!(matches!(err.kind, E::Unsupported(_)), "{err}");
+    assert!(err.to_string().contains("node 'Relu_0' (Relu)"), "{err}");
+}
+
+#[test]
+fn a_head_is_stripped_and_the_logits_proven() {
+    let b = gemm_model(vec![node("Sigmoid", &["g"], &["p"]), node("ArgMax", &["g"], &["label"])], "p");
+    let imported = import_onnx(&b, "t.onnx").unwrap();
+    assert_eq!(imported.meta.stripped_head, vec!["Sigmoid", "ArgMax"]);
+    assert_eq!(imported.model.layers.len(), 1);
+}
+
+#[test]
+fn intermediate_outputs_and_branches_are_refused() {
+    let b = gemm_model(vec![node("Relu", &["g"], &["y"])], "g");
+    assert!(matches!(kind(&b), E::Graph(_)));
+    let b = gemm_model(vec![node("Relu", &["g"], &["r"]), node("Relu", &["g"], &["y"])], "y");
+    assert!(matches!(kind(&b), E::Unsupported(m) if m.contains("branching")));
+    let b = gemm_model(vec![node("Relu", &["nowhere"], &["y"])], "y");
+    assert!(matches!(kind(&b), E::Graph(m) if m.contains("nowhere")));
+}
+
+#[test]
+fn constant_folds_and_division_by_zero() {
+    let zero = floats("z", &[1], &[0.0]);
+    let b = bytes(13, &[1, 4], vec![node("Div", &["x", "z"], &["y"])], vec![zero], &["y"]);
+    assert!(matches!(kind(&b), E::Malformed(m) if m.contains("zero")));
+    // Sub(x, c) then Mul(·, d): one Affine layer, y = (x − 1)·2.
+    let b = bytes(
+        13,
+        &[1, 4],
+        vec![node("Sub", &["x", "c"], &["s"]), node("Mul", &["s", "d"], &["y"])],
+        vec![floats("c", &[], &[1.0]), floats("d", &[1], &[2.0])],
+        &["y"],
+    );
+    let m = import_onnx(&b, "t.onnx").unwrap().model;
+    assert_eq!(m.layers.len(), 1);
+    assert_eq!(m.evaluate(&[0.0, 1.0, 2.0, 3.0]), vec![-2.0, 0.0, 2.0, 4.0]);
+}
