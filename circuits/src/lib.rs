@@ -4,12 +4,14 @@
 //! integer arithmetic and evaluates it (the reference semantics every circuit matches),
 //! `format` writes and reads the canonical model file, `input` reads sample files.
 
+pub mod commitment;
 pub mod format;
 pub mod input;
 pub mod model;
 #[cfg(feature = "onnx")]
 pub mod onnx;
 pub mod quant;
+pub mod r1cs;
 
 pub use format::{Metadata, Model};
 pub use quant::arch::{Architecture, Weights};

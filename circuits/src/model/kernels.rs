@@ -35,37 +35,60 @@ pub fn dense<T: Scalar>(x: &[T], w: &[T], b: &[T], in_features: usize) -> Vec<T>
     y
 }
 
-/// Convolution of `x` (`[1, C, H, W]`, given as `[C, H, W]`) with `w`
-/// (`[O][C][kh][kw]`) plus bias `b` (`[O]`); output `[O, oh, ow]`.
-pub fn conv2d<T: Scalar>(x: &[T], chw: [usize; 3], w: &[T], b: &[T], window: &Window2d, out_hw: [usize; 2]) -> Vec<T> {
+/// Every tap of a convolution: `f(output, input, weight)` for each product
+/// `x[input]·w[weight]` summed into `y[output]`, for `x` of `[C, H, W]` and `w` of
+/// `[O][C][kh][kw]` (out-of-range inputs, the zero padding, have no tap).
+pub fn conv2d_taps(chw: [usize; 3], out_channels: usize, window: &Window2d, out_hw: [usize; 2], mut f: impl FnMut(usize, usize, usize)) {
     let [c, h, wd] = chw;
     let [kh, kw] = [window.kernel[0] as usize, window.kernel[1] as usize];
     let [oh, ow] = out_hw;
-    let mut y = Vec::with_capacity(b.len() * oh * ow);
-    for (o, &bo) in b.iter().enumerate() {
-        let wo = &w[o * c * kh * kw..(o + 1) * c * kh * kw];
+    for o in 0..out_channels {
         for oy in 0..oh {
             for ox in 0..ow {
-                // The window with padding counted: kernel offset (dy, dx) sits at
-                // input row `rows.start + dy − top_clip`.
+                let out = (o * oh + oy) * ow + ox;
                 let win = window.window(oy, ox, h, wd);
+                // Kernel offset (dy, dx) reads input row `oy·sh − pt + dy`.
                 let top = (oy * window.stride[0] as usize) as i64 - window.pads[0] as i64;
                 let left = (ox * window.stride[1] as usize) as i64 - window.pads[1] as i64;
-                let mut acc = bo;
                 for ci in 0..c {
                     for r in win.rows.clone() {
                         let dy = (r as i64 - top) as usize;
                         for col in win.cols.clone() {
                             let dx = (col as i64 - left) as usize;
-                            acc = acc + x[(ci * h + r) * wd + col] * wo[(ci * kh + dy) * kw + dx];
+                            f(out, (ci * h + r) * wd + col, ((o * c + ci) * kh + dy) * kw + dx);
                         }
                     }
                 }
-                y.push(acc);
             }
         }
     }
+}
+
+/// Convolution of `x` (`[1, C, H, W]`, given as `[C, H, W]`) with `w`
+/// (`[O][C][kh][kw]`) plus bias `b` (`[O]`); output `[O, oh, ow]`.
+pub fn conv2d<T: Scalar>(x: &[T], chw: [usize; 3], w: &[T], b: &[T], window: &Window2d, out_hw: [usize; 2]) -> Vec<T> {
+    let plane = out_hw[0] * out_hw[1];
+    let mut y: Vec<T> = b.iter().flat_map(|&bo| std::iter::repeat_n(bo, plane)).collect();
+    conv2d_taps(chw, b.len(), window, out_hw, |o, i, k| y[o] = y[o] + x[i] * w[k]);
     y
+}
+
+/// Every pooling window: `f(output, inputs, count)` with the in-bounds input indices
+/// of each output of a `[C, H, W]` input.
+pub fn pool_windows(chw: [usize; 3], window: &Window2d, out_hw: [usize; 2], mut f: impl FnMut(usize, &mut dyn Iterator<Item = usize>, PoolCount)) {
+    let [c, h, w] = chw;
+    let [oh, ow] = out_hw;
+    for ci in 0..c {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let win = window.window(oy, ox, h, w);
+                let count = PoolCount { real: win.area(), padded: win.padded_area };
+                let base = ci * h * w;
+                let mut inputs = win.rows.clone().flat_map(|r| win.cols.clone().map(move |col| base + r * w + col));
+                f((ci * oh + oy) * ow + ox, &mut inputs, count);
+            }
+        }
+    }
 }
 
 /// For each output of a pooling window: the in-bounds inputs' values and the divisor
@@ -77,23 +100,8 @@ pub fn pool2d<T: Scalar, R>(
     out_hw: [usize; 2],
     mut reduce: impl FnMut(&mut dyn Iterator<Item = T>, PoolCount) -> R,
 ) -> Vec<R> {
-    let [c, h, w] = chw;
-    let [oh, ow] = out_hw;
-    let mut y = Vec::with_capacity(c * oh * ow);
-    for ci in 0..c {
-        let plane = &x[ci * h * w..(ci + 1) * h * w];
-        for oy in 0..oh {
-            for ox in 0..ow {
-                let win = window.window(oy, ox, h, w);
-                let count = PoolCount { real: win.area(), padded: win.padded_area };
-                let mut values = win
-                    .rows
-                    .clone()
-                    .flat_map(|r| win.cols.clone().map(move |col| plane[r * w + col]));
-                y.push(reduce(&mut values, count));
-            }
-        }
-    }
+    let mut y = Vec::with_capacity(chw[0] * out_hw[0] * out_hw[1]);
+    pool_windows(chw, window, out_hw, |_, inputs, count| y.push(reduce(&mut inputs.map(|i| x[i]), count)));
     y
 }
 

@@ -1,0 +1,149 @@
+//! R1CS circuits over BN254's scalar field (`specs/circuit.md`).
+//!
+//! Integers travel as `Wire`s: a linear combination plus, when proving, its native
+//! value. Every gadget computes its witness with the same native code the reference
+//! evaluator uses (`quant::rounding`, `model::op::Window2d`) and constrains it; the
+//! gadgets' tests feed them tampered witnesses (`Hint`s) and check they are refused.
+
+pub mod circuit;
+pub mod linear;
+pub mod pool;
+pub mod range;
+pub mod rescale;
+
+use std::cell::Cell;
+
+use ark_bn254::Fr;
+use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
+
+pub type Lc = LinearCombination<Fr>;
+pub type Result<T> = std::result::Result<T, SynthesisError>;
+
+/// The field element of a signed integer.
+pub fn fr(v: i128) -> Fr {
+    if v >= 0 {
+        Fr::from(v as u128)
+    } else {
+        -Fr::from(v.unsigned_abs())
+    }
+}
+
+/// `2^k` in the field.
+pub fn pow2_fr(k: u32) -> Fr {
+    crate::commitment::pow2(k)
+}
+
+/// An integer-valued signal: `lc`, whose value is `value` (None during setup).
+#[derive(Clone, Debug)]
+pub struct Wire {
+    pub lc: Lc,
+    pub value: Option<i128>,
+}
+
+impl Wire {
+    pub fn var(v: Variable, value: Option<i128>) -> Self {
+        Wire { lc: LinearCombination(vec![(Fr::from(1u64), v)]), value }
+    }
+
+    pub fn zero() -> Self {
+        Wire { lc: LinearCombination(vec![]), value: Some(0) }
+    }
+
+    pub fn constant(c: i128) -> Self {
+        Wire { lc: LinearCombination(vec![(fr(c), Variable::One)]), value: Some(c) }
+    }
+
+    /// `self + k·other`
+    pub fn add_scaled(&self, k: i128, other: &Wire) -> Wire {
+        let mut lc = self.lc.clone();
+        lc.0.extend(other.lc.0.iter().map(|(c, v)| (*c * fr(k), *v)));
+        Wire { lc, value: self.value.zip(other.value).map(|(a, b)| a + k * b) }
+    }
+}
+
+/// Constraint counts by component, for `inspect` and the specs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Costs {
+    /// Weight range checks and the Poseidon hash.
+    pub commitment: usize,
+    /// Products of dense / conv / affine layers and their rescales.
+    pub linear: usize,
+    /// ReLU, pooling, input range checks and output equalities.
+    pub nonlinear: usize,
+}
+
+impl Costs {
+    pub fn total(&self) -> usize {
+        self.commitment + self.linear + self.nonlinear
+    }
+}
+
+/// The constraint system plus the bookkeeping the gadgets share.
+pub struct Synth {
+    pub cs: ConstraintSystemRef<Fr>,
+    /// Whether witness values are being computed (false during key generation).
+    pub proving: bool,
+    counted: Cell<usize>,
+}
+
+impl Synth {
+    pub fn new(cs: ConstraintSystemRef<Fr>, proving: bool) -> Self {
+        Synth { cs, proving, counted: Cell::new(0) }
+    }
+
+    /// Constraints added since the last call.
+    pub fn take_count(&self) -> usize {
+        let now = self.cs.num_constraints();
+        now - self.counted.replace(now)
+    }
+
+    pub fn witness(&self, value: Option<i128>) -> Result<Wire> {
+        let v = self.cs.new_witness_variable(|| value.map(fr).ok_or(SynthesisError::AssignmentMissing))?;
+        Ok(Wire::var(v, value))
+    }
+
+    pub fn input(&self, value: Option<i128>) -> Result<Wire> {
+        let v = self.cs.new_input_variable(|| value.map(fr).ok_or(SynthesisError::AssignmentMissing))?;
+        Ok(Wire::var(v, value))
+    }
+
+    /// `a·b = c`
+    pub fn enforce(&self, a: Lc, b: Lc, c: Lc) -> Result<()> {
+        self.cs.enforce_r1cs_constraint(|| a, || b, || c)
+    }
+
+    /// `a = b`
+    pub fn enforce_equal(&self, a: &Wire, b: &Wire) -> Result<()> {
+        let diff = a.add_scaled(-1, b);
+        self.enforce(diff.lc, Wire::constant(1).lc, LinearCombination(vec![]))
+    }
+
+    /// A new wire holding `a·b`.
+    pub fn mul(&self, a: &Wire, b: &Wire) -> Result<Wire> {
+        let value = if self.proving { a.value.zip(b.value).map(|(x, y)| x * y) } else { None };
+        let p = self.witness(value)?;
+        self.enforce(a.lc.clone(), b.lc.clone(), p.lc.clone())?;
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use ark_relations::gr1cs::ConstraintSystem;
+
+    use super::*;
+
+    /// A fresh proving-mode system.
+    pub fn synth() -> Synth {
+        Synth::new(ConstraintSystem::<Fr>::new_ref(), true)
+    }
+
+    pub fn satisfied(s: &Synth) -> bool {
+        s.cs.is_satisfied().expect("all values assigned")
+    }
+
+    /// Free witnesses holding `values`.
+    pub fn wires(s: &Synth, values: &[i64]) -> Vec<Wire> {
+        values.iter().map(|&v| s.witness(Some(v as i128)).unwrap()).collect()
+    }
+}
