@@ -89,19 +89,20 @@ fn decode_file<T: Encode + Decode<()>>(bytes: &[u8], magic: [u8; 8], what: &'sta
         return Err(FormatError::Version { found: version });
     }
     let body = &bytes[HEADER_LEN..];
-    // bincode allocates a container's claimed length before reading it; a limit that
-    // grows with the file bounds what a hostile length prefix can claim (8 bytes per
-    // varint-encoded byte at most, plus slack for small files).
+    // bincode allocates a container's claimed length (in memory bytes) before reading
+    // it; a limit that grows with the file bounds what a hostile length prefix can
+    // claim. An encoded byte never stands for more than 32 bytes of memory here (a
+    // layer is ~128 bytes in memory and ≥ 6 encoded), so 64× the file is generous.
     macro_rules! decode_with_limit {
         ($limit:expr) => {
             bincode::decode_from_slice::<T, _>(body, config().with_limit::<{ $limit }>())
         };
     }
     let decoded = match body.len() {
-        0..=0xFFFF => decode_with_limit!(1 << 20),
-        0x1_0000..=0xF_FFFF => decode_with_limit!(1 << 24),
-        0x10_0000..=0xFF_FFFF => decode_with_limit!(1 << 28),
-        _ => decode_with_limit!(1 << 31),
+        0..=0xFFFF => decode_with_limit!(1 << 22),
+        0x1_0000..=0xF_FFFF => decode_with_limit!(1 << 26),
+        0x10_0000..=0xFF_FFFF => decode_with_limit!(1 << 30),
+        _ => decode_with_limit!(1 << 34),
     };
     let (payload, used) = decoded.map_err(|e| FormatError::Decode(e.to_string()))?;
     if used != body.len() {

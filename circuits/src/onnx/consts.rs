@@ -22,7 +22,8 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
             let x = input(0)?;
             match a.int_or("to", 0)? {
                 1 | 10 | 11 => ConstTensor::floats(x.dims.clone(), x.as_f64()?),
-                2..=7 | 9 | 12 | 13 => {
+                9 => ConstTensor::ints(x.dims.clone(), x.as_f64()?.iter().map(|&v| i64::from(v != 0.0)).collect()),
+                2..=7 | 12 | 13 => {
                     let v = match &x.data {
                         Data::Float(f) => f.iter().map(|v| v.trunc() as i64).collect(),
                         _ => x.as_i64()?,

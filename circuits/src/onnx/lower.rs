@@ -41,7 +41,13 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
         "GlobalAveragePool" => b.push(name, Op::GlobalAvgPool, None, &[])?,
         "Flatten" => {
             let shape = b.shape().to_vec();
-            let axis = axis(a.int_or("axis", 1)?, shape.len() + 1)?;
+            // Flatten's axis lies in [−r, r]: the split point, not an element axis.
+            let r = shape.len() as i64;
+            let v = a.int_or("axis", 1)?;
+            let axis = usize::try_from(if v < 0 { v + r } else { v })
+                .ok()
+                .filter(|&x| x <= shape.len())
+                .ok_or_else(|| E::Malformed(format!("Flatten axis {v} out of range")))?;
             b.push_reshape(name, vec![numel(&shape[..axis]), numel(&shape[axis..])])?;
         }
         "Reshape" => reshape(b, node)?,
@@ -65,7 +71,10 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
         "Add" | "Sub" | "Mul" | "Div" => elementwise(b, node, act_pos)?,
         "Scaler" => {
             // ai.onnx.ml Scaler: y = (x − offset)·scale along the last axis.
-            let n = *b.shape().last().unwrap_or(&1);
+            if b.shape().is_empty() {
+                return Err(E::Unsupported("Scaler on a scalar".into()));
+            }
+            let n = *b.shape().last().expect("rank ≥ 1");
             let take = |v: Option<Vec<f32>>, default: f64| -> Result<Vec<f64>, E> {
                 match v {
                     None => Ok(vec![default; n]),
@@ -185,6 +194,9 @@ fn gemm(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
 /// MatMul with one constant 2-D operand.
 fn matmul(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     let name = node.name.as_str();
+    if act_pos > 1 {
+        return Err(E::Malformed("MatMul with more than two inputs".into()));
+    }
     let other = b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("MatMul needs two inputs".into()))?.clone();
     if other.dims.len() != 2 {
         return Err(E::Unsupported(format!("MatMul with a constant of rank {}", other.dims.len())));
@@ -336,6 +348,9 @@ fn batch_norm(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
 }
 
 fn elementwise(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
+    if act_pos > 1 || node.input.len() != 2 {
+        return Err(E::Malformed(format!("{} takes two inputs", node.op_type)));
+    }
     let k = b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("binary op with one input".into()))?;
     let shape = b.shape().to_vec();
     if !broadcasts_to(&k.dims, &shape) {

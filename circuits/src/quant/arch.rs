@@ -17,6 +17,8 @@ pub const MAX_ACC_BITS: u32 = 62;
 /// Most multiply-accumulates (and window reads) one evaluation may take, so a decoded
 /// file cannot make the evaluator or the circuit builder run for hours.
 pub const MAX_WORK: u64 = 1 << 33;
+/// Most layers a model may have.
+pub const MAX_LAYERS: usize = 4096;
 
 /// Shape and fixed-point format of a tensor: element `q` stands for `q / 2^scale`,
 /// and `q` is a signed `bits`-bit integer.
@@ -145,6 +147,9 @@ impl Architecture {
         if !(1..=MAX_VALUE_BITS).contains(&self.input.bits) || !(MIN_SCALE..=MAX_SCALE).contains(&self.input.scale) {
             return Err(ArchError::Format { index: 0, name: "input".into(), what: "input format out of range".into() });
         }
+        if self.layers.len() > MAX_LAYERS {
+            return Err(ArchError::Format { index: MAX_LAYERS, name: String::new(), what: format!("more than {MAX_LAYERS} layers") });
+        }
         for (index, layer) in self.layers.iter().enumerate() {
             let err = |what: &str| ArchError::Format { index, name: layer.name.clone(), what: what.into() };
             let input = self.input_of(index);
@@ -161,6 +166,7 @@ impl Architecture {
             match (layer.op.param_sizes(), &layer.rescale) {
                 (Some(_), Some(r)) => {
                     if !(1..=MAX_VALUE_BITS).contains(&r.weight_bits)
+                        || r.bias_bits == 0
                         || !(MIN_SCALE..=MAX_SCALE).contains(&r.weight_scale)
                     {
                         return Err(err("weight format out of range"));

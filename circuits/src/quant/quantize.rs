@@ -92,7 +92,9 @@ pub fn quantize(model: &FloatModel, cal: &Calibration, config: &QuantConfig) -> 
     let weight_limit = pow2(wb as i32 - 1) - 1.0;
     let spec = |shape: &[usize], scale: i32| TensorSpec { shape: shape.iter().map(|&d| d as u32).collect(), scale, bits: ab };
 
-    let input = spec(&model.input_shape, scale_for(cal.input_max, act_limit));
+    // An all-zero tensor is scaled as if its magnitude were 1, not at the extreme scale.
+    let magnitude = |m: f64| if m > 0.0 { m } else { 1.0 };
+    let input = spec(&model.input_shape, scale_for(magnitude(cal.input_max), act_limit));
     let mut layers: Vec<QLayer> = Vec::with_capacity(model.layers.len());
     let mut weights = Vec::new();
     for (index, layer) in model.layers.iter().enumerate() {
@@ -111,9 +113,9 @@ pub fn quantize(model: &FloatModel, cal: &Calibration, config: &QuantConfig) -> 
         if !w_max.is_finite() || b.iter().any(|v| !v.is_finite()) {
             return Err(bad());
         }
-        let weight_scale = scale_for(w_max, weight_limit).min(pow_cap(in_spec.scale));
+        let weight_scale = scale_for(magnitude(w_max), weight_limit).min(pow_cap(in_spec.scale));
         let acc_scale = in_spec.scale + weight_scale;
-        let out_scale = scale_for(cal.layer_max[index], act_limit).min(acc_scale);
+        let out_scale = scale_for(magnitude(cal.layer_max[index]), act_limit).min(acc_scale);
         let quantize_all = |v: &[f64], s: i32| v.iter().map(|&x| quantize_value(x, s).ok_or_else(bad)).collect::<Result<Vec<i64>, _>>();
         let wq = quantize_all(w, weight_scale)?;
         let bq = quantize_all(b, acc_scale)?;

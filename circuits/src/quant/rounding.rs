@@ -16,14 +16,16 @@ pub fn pow2(s: i32) -> f64 {
 
 /// `⌊v·2^s + ½⌋`, or `None` when `v` is not finite or the result does not fit 62 bits.
 ///
-/// `v·2^s` is exact in binary64, and so is adding ½ while `|v·2^s| < 2^52`; above that
-/// the value is already an integer and `floor` is exact too.
+/// `v·2^s` is exact in binary64 and so are `floor` and the fraction `x − ⌊x⌋`, so the
+/// rounding is exact (adding ½ in floating point would not be: 0.49999999999999994 + ½
+/// rounds to 1).
 pub fn quantize_value(v: f64, s: i32) -> Option<i64> {
     if !v.is_finite() {
         return None;
     }
     let scaled = v * pow2(s);
-    let q = if scaled.abs() < 4_503_599_627_370_496.0 { (scaled + 0.5).floor() } else { scaled };
+    let floor = scaled.floor();
+    let q = if scaled - floor >= 0.5 { floor + 1.0 } else { floor };
     (q.abs() < 4_611_686_018_427_387_904.0).then_some(q as i64)
 }
 
@@ -98,6 +100,8 @@ mod tests {
         assert_eq!(quantize_value(f64::NAN, 0), None);
         assert_eq!(quantize_value(f64::INFINITY, 0), None);
         assert_eq!(quantize_value(1e30, 0), None);
+        assert_eq!(quantize_value(0.49999999999999994, 0), Some(0));
+        assert_eq!(quantize_value(-0.5000000000000001, 0), Some(-1));
     }
 
     #[test]

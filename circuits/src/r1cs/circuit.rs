@@ -1,3 +1,181 @@
-//! The model circuit: public (commitment, input, output), private (weights, salt,
-//! activations). Holds iff the commitment opens to the weights and the output is the
-//! reference evaluator's result on the input.
+//! The model circuit (`specs/circuit.md`).
+//!
+//! Public inputs, in order: the commitment, the input integers, the output integers.
+//! Private: weights, salt, every activation. The relation holds iff the commitment
+//! opens to the weights (each range-checked to its declared width) and the output is
+//! the reference evaluator's result on the input, bit for bit. The shape of the system
+//! depends only on the architecture, so keys made from the weight-free architecture
+//! serve every weight set.
+
+use ark_bn254::Fr;
+use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
+use ark_r1cs_std::eq::EqGadget;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode};
+
+use super::rescale::{relu, relu_signed, rescale, Signed};
+use super::{linear, pool, range, Costs, Result, Synth, Wire};
+use crate::commitment::constraints::CommitmentGadget;
+use crate::commitment::{value_widths, values, Salt};
+use crate::model::op::Op;
+use crate::model::shape::transpose_map;
+use crate::quant::arch::{Architecture, Weights};
+use crate::quant::eval::Trace;
+
+/// What the prover knows.
+pub struct CircuitWitness<'a> {
+    pub weights: &'a Weights,
+    pub salt: &'a Salt,
+    /// The reference evaluator's trace on the input (gives input and output).
+    pub trace: &'a Trace,
+    pub commitment: Fr,
+}
+
+/// The circuit of one architecture; `witness` is `None` for key generation.
+pub struct ModelCircuit<'a> {
+    pub arch: &'a Architecture,
+    pub arch_digest: [u8; 32],
+    pub witness: Option<CircuitWitness<'a>>,
+}
+
+impl ConstraintSynthesizer<Fr> for ModelCircuit<'_> {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<()> {
+        self.synthesize(cs).map(|_| ())
+    }
+}
+
+/// The public inputs of a proof: `[commitment, input…, output…]`.
+pub fn public_inputs(commitment: Fr, input: &[i64], output: &[i64]) -> Vec<Fr> {
+    let ints = input.iter().chain(output).map(|&v| super::fr(v as i128));
+    std::iter::once(commitment).chain(ints).collect()
+}
+
+/// The constraint counts of `arch`'s circuit, by component (no witness needed).
+pub fn costs(arch: &Architecture, arch_digest: [u8; 32]) -> Result<Costs> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_mode(SynthesisMode::Setup);
+    ModelCircuit { arch, arch_digest, witness: None }.synthesize(cs)
+}
+
+impl ModelCircuit<'_> {
+    /// Builds the system into `cs`, returning the constraint counts by component.
+    pub fn synthesize(self, cs: ConstraintSystemRef<Fr>) -> Result<Costs> {
+        let arch = self.arch;
+        let w = self.witness.as_ref();
+        let s = Synth::new(cs, w.is_some());
+        let mut costs = Costs::default();
+        let int = |v: i64| Some(v as i128);
+
+        // Public inputs first, so their order is the documented one.
+        let commitment_value = w.map(|w| w.commitment);
+        let commitment = s.cs.new_input_variable(|| commitment_value.ok_or(SynthesisError::AssignmentMissing))?;
+        let input = (0..arch.input.len())
+            .map(|i| s.input(w.and_then(|w| int(*w.trace.input.get(i)?))))
+            .collect::<Result<Vec<_>>>()?;
+        let out_len = arch.output().len();
+        let output = (0..out_len)
+            .map(|i| s.input(w.and_then(|w| int(*w.trace.output().get(i)?))))
+            .collect::<Result<Vec<_>>>()?;
+
+        // Commitment: every weight and bias range-checked, then hashed.
+        let widths = value_widths(arch);
+        let committed = w.map(|w| values(w.weights));
+        let value_wires = (0..widths.len())
+            .map(|i| {
+                let wire = s.witness(committed.as_ref().and_then(|v| int(*v.get(i)?)))?;
+                range::signed(&s, &wire, widths[i])?;
+                Ok(wire)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let c = CommitmentGadget::commit(&s, &self.arch_digest, w.map(|w| w.salt), &value_wires, &widths)?;
+        c.enforce_equal(&FpVar::Var(AllocatedFp::new(commitment_value, commitment, s.cs.clone())))?;
+        costs.commitment += s.take_count();
+
+        // The input is public but must still be within its declared width.
+        for x in &input {
+            range::signed(&s, x, arch.input.bits)?;
+        }
+        costs.nonlinear += s.take_count();
+
+        let mut params = value_wires.into_iter();
+        let mut cur = input;
+        let mut signs: Option<Vec<Wire>> = None;
+        for (i, layer) in arch.layers.iter().enumerate() {
+            let x_shape = arch.input_of(i).dims();
+            let y_shape = layer.output.dims();
+            let bits = layer.output.bits;
+            let chw = || [x_shape[1], x_shape[2], x_shape[3]];
+            let out_hw = || [y_shape[2], y_shape[3]];
+            let mut next_signs = None;
+            cur = match (&layer.op, &layer.rescale) {
+                (op, Some(r)) => {
+                    let (nw, nb) = op.param_sizes().expect("weighted op");
+                    let wts: Vec<Wire> = params.by_ref().take(nw).collect();
+                    let bias: Vec<Wire> = params.by_ref().take(nb).collect();
+                    let acc = match op {
+                        Op::Dense { in_features, .. } => linear::dense(&s, &cur, &wts, &bias, *in_features as usize)?,
+                        Op::Conv2d { window, .. } => linear::conv2d(&s, &cur, chw(), &wts, &bias, window, out_hw())?,
+                        Op::Affine { param_shape } => {
+                            let p: Vec<usize> = param_shape.iter().map(|&d| d as usize).collect();
+                            linear::affine(&s, &cur, &x_shape, &wts, &bias, &p)?
+                        }
+                        _ => unreachable!("validated: only dense, conv2d and affine carry parameters"),
+                    };
+                    let out: Vec<Signed> = acc.iter().map(|a| rescale(&s, a, r.shift, bits)).collect::<Result<_>>()?;
+                    costs.linear += s.take_count();
+                    next_signs = Some(out.iter().map(|o| o.nonneg.clone()).collect());
+                    out.into_iter().map(|o| o.value).collect()
+                }
+                (Op::Relu, None) => {
+                    let y = match &signs {
+                        // `rescale_relu`: the sign bit of the preceding rescale, one constraint each.
+                        Some(sg) => cur.iter().zip(sg).map(|(x, n)| relu_signed(&s, &Signed { value: x.clone(), nonneg: n.clone() })).collect::<Result<Vec<_>>>()?,
+                        None => cur.iter().map(|x| relu(&s, x, bits)).collect::<Result<Vec<_>>>()?,
+                    };
+                    costs.nonlinear += s.take_count();
+                    y
+                }
+                (Op::MaxPool { window }, None) => {
+                    let y = pool::pool2d(&s, &cur, chw(), window, out_hw(), None, bits)?;
+                    costs.nonlinear += s.take_count();
+                    y
+                }
+                (Op::AvgPool { window, count_include_pad }, None) => {
+                    let y = pool::pool2d(&s, &cur, chw(), window, out_hw(), Some(*count_include_pad), bits)?;
+                    costs.nonlinear += s.take_count();
+                    y
+                }
+                (Op::GlobalAvgPool, None) => {
+                    let plane = x_shape[2] * x_shape[3];
+                    let y = cur.chunks(plane).map(|p| pool::mean(&s, p, plane, bits)).collect::<Result<Vec<_>>>()?;
+                    costs.nonlinear += s.take_count();
+                    y
+                }
+                (Op::Reshape, None) => {
+                    next_signs = signs.take();
+                    cur
+                }
+                (Op::Transpose { perm }, None) => {
+                    let perm: Vec<usize> = perm.iter().map(|&p| p as usize).collect();
+                    let map = transpose_map(&x_shape, &perm);
+                    next_signs = signs.take().map(|sg| map.iter().map(|&j| sg[j].clone()).collect());
+                    map.iter().map(|&j| cur[j].clone()).collect()
+                }
+                _ => unreachable!("validated: ops without parameters have no rescale"),
+            };
+            signs = next_signs;
+        }
+
+        // The computed output must be the public one (and, when proving, the
+        // reference evaluator's: a disagreement is a bug, refused here).
+        if let Some(w) = w {
+            if cur.iter().map(|x| x.value).ne(w.trace.output().iter().map(|&v| int(v))) {
+                return Err(SynthesisError::Unsatisfiable);
+            }
+        }
+        for (y, o) in cur.iter().zip(&output) {
+            s.enforce_equal(y, o)?;
+        }
+        costs.nonlinear += s.take_count();
+        Ok(costs)
+    }
+}
