@@ -1,7 +1,8 @@
-//! `zkseal`: import → quantize → (commit → setup → prove → verify, in later issues).
+//! `zkseal`: import → quantize → commit → setup → prove → verify.
 //!
 //! Each subcommand lives in `commands/`, a clap struct with `run()`. Errors print as
-//! one line on stderr with exit code 1 (clap's usage errors exit 2).
+//! one line on stderr with exit code 1 (clap's usage errors exit 2); `verify` has its
+//! own codes.
 
 mod commands;
 mod files;
@@ -25,6 +26,14 @@ enum Command {
     Inspect(commands::inspect::Inspect),
     /// Write the weight-free architecture file (.zka) of a model.
     Arch(commands::arch::Arch),
+    /// Commit to a model's weights: public record + secret salt file.
+    Commit(commands::commit::Commit),
+    /// Make proving and verifying keys from a model's architecture alone.
+    Setup(commands::setup::Setup),
+    /// Prove one inference of a committed model.
+    Prove(commands::prove::Prove),
+    /// Verify a proof bundle (exit 0 valid, 1 invalid, 2 malformed).
+    Verify(commands::verify::Verify),
 }
 
 fn main() {
@@ -34,6 +43,10 @@ fn main() {
         Command::Infer(c) => c.run(),
         Command::Inspect(c) => c.run(),
         Command::Arch(c) => c.run(),
+        Command::Commit(c) => c.run(),
+        Command::Setup(c) => c.run(),
+        Command::Prove(c) => c.run(),
+        Command::Verify(c) => std::process::exit(c.run()),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

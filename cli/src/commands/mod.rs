@@ -1,7 +1,11 @@
 pub mod arch;
+pub mod commit;
 pub mod import;
 pub mod infer;
 pub mod inspect;
+pub mod prove;
+pub mod setup;
+pub mod verify;
 
 use std::path::Path;
 

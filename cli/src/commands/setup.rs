@@ -1,0 +1,51 @@
+//! `zkseal setup MODEL.zkq|ARCH.zka -o KEYS_DIR`: keys from the architecture alone.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use rand::rngs::OsRng;
+use zkseal_circuits::format::{architecture_from_bytes, hex, ARCH_MAGIC, MAX_FILE_BYTES};
+use zkseal_circuits::Model;
+use zkseal_prover::setup::setup;
+
+use crate::files::{read_limited, write_atomic};
+
+#[derive(Args)]
+pub struct Setup {
+    /// The model (.zkq; only its architecture is read) or its architecture file (.zka).
+    model: PathBuf,
+    /// Directory for proving.key and verifying.key.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl Setup {
+    pub fn run(self) -> Result<()> {
+        let bytes = read_limited(&self.model, MAX_FILE_BYTES)?;
+        let at = || format!("{}", self.model.display());
+        let arch = if bytes.starts_with(&ARCH_MAGIC) {
+            architecture_from_bytes(&bytes).with_context(at)?
+        } else {
+            Model::from_bytes(&bytes).with_context(at)?.arch
+        };
+        let start = Instant::now();
+        let key = setup(&arch, &mut OsRng)?;
+        let elapsed = start.elapsed();
+        std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
+        let pk = key.to_bytes();
+        let vk = key.verifying_key_file();
+        write_atomic(&self.output.join("proving.key"), &pk)?;
+        write_atomic(&self.output.join("verifying.key"), &vk)?;
+        println!(
+            "wrote {}/proving.key ({} bytes) and verifying.key ({} bytes) for architecture {} in {:.1} s",
+            self.output.display(),
+            pk.len(),
+            vk.len(),
+            hex(&key.header.architecture_digest),
+            elapsed.as_secs_f64()
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+use thiserror::Error;
+use zkseal_circuits::quant::eval::EvalError;
+
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ProverError {
+    #[error("malformed {what}: {reason}")]
+    Malformed { what: &'static str, reason: String },
+    #[error("the proving key is for architecture {key}, the model's is {model}")]
+    ArchitectureMismatch { key: String, model: String },
+    #[error("the salt file belongs to model {salt}, not to this model ({model})")]
+    SaltMismatch { salt: String, model: String },
+    #[error("the commitment record is for model {record}, not this model ({model})")]
+    RecordMismatch { record: String, model: String },
+    #[error("the commitment record's commitment is not what this model and salt commit to")]
+    CommitmentMismatch,
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    #[error("constraint synthesis failed: {0}")]
+    Synthesis(#[from] ark_relations::gr1cs::SynthesisError),
+}

@@ -1,0 +1,14 @@
+//! zkseal's prover side: weight commitments, key generation from the architecture
+//! alone, and Groth16 proofs of inference (arkworks, BN254, parallel).
+//!
+//! One file per protocol step: `commit` (owner publishes a commitment), `setup`
+//! (auditor makes keys from the weight-free architecture), `prove` (owner proves one
+//! inference). Verification lives in the `zkseal-verifier` crate.
+
+pub mod commit;
+mod error;
+pub mod keys;
+pub mod prove;
+pub mod setup;
+
+pub use error::ProverError;

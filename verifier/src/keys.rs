@@ -1,0 +1,86 @@
+//! The verifying-key file: a header naming the architecture, then arkworks' compressed
+//! Groth16 verifying key (`specs/proof-bundle.md`).
+
+use ark_bn254::Bn254;
+use ark_groth16::VerifyingKey;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+
+use crate::error::VerifyError;
+
+pub const VK_MAGIC: [u8; 8] = *b"ZKSEALVK";
+/// Version of the key files; bumped on any change to their layout.
+pub const KEY_VERSION: u32 = 1;
+
+/// `magic ‖ version u32 ‖ architecture digest [32] ‖ output scale i32 ‖ input len u32 ‖
+/// output len u32`, all little-endian.
+const HEADER_LEN: usize = 8 + 4 + 32 + 4 + 4 + 4;
+/// Compressed sizes: α (G1), β, γ, δ (G2), the IC length (u64), then IC points (G1).
+const VK_FIXED: usize = 32 + 3 * 64 + 8;
+const G1: usize = 32;
+
+/// What the key file says about the circuit it verifies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyHeader {
+    pub architecture_digest: [u8; 32],
+    pub output_scale: i32,
+    pub input_len: u32,
+    pub output_len: u32,
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+}
+
+/// Writes a verifying-key file.
+pub fn encode_vk_file(header: &KeyHeader, vk: &VerifyingKey<Bn254>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + vk.compressed_size());
+    out.extend_from_slice(&VK_MAGIC);
+    out.extend_from_slice(&KEY_VERSION.to_le_bytes());
+    out.extend_from_slice(&header.architecture_digest);
+    out.extend_from_slice(&header.output_scale.to_le_bytes());
+    out.extend_from_slice(&header.input_len.to_le_bytes());
+    out.extend_from_slice(&header.output_len.to_le_bytes());
+    vk.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
+    out
+}
+
+/// Reads a verifying-key file, checking every point (on the curve, in the subgroup).
+pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), VerifyError> {
+    let bad = |reason: &str| VerifyError::malformed("verifying key", reason);
+    if bytes.len() < HEADER_LEN + VK_FIXED || bytes[..8] != VK_MAGIC {
+        return Err(bad("not a zkseal verifying key (bad magic or too short)"));
+    }
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+    let version = u32_at(8);
+    if version != KEY_VERSION {
+        return Err(VerifyError::Version { what: "verifying key", found: version as u64 });
+    }
+    let header = KeyHeader {
+        architecture_digest: bytes[12..44].try_into().expect("32 bytes"),
+        output_scale: u32_at(44) as i32,
+        input_len: u32_at(48),
+        output_len: u32_at(52),
+    };
+    let body = &bytes[HEADER_LEN..];
+    // The IC length prefix is checked against the bytes present before arkworks reads
+    // it, so a hostile length cannot make it allocate.
+    let ic_len = u64::from_le_bytes(body[VK_FIXED - 8..VK_FIXED].try_into().expect("8 bytes"));
+    let expected_ic = 1 + header.input_len as u64 + header.output_len as u64 + 1;
+    if ic_len != expected_ic || (body.len() - VK_FIXED) as u64 != ic_len * G1 as u64 {
+        return Err(bad("length does not match its public-input count"));
+    }
+    let vk = VerifyingKey::<Bn254>::deserialize_compressed(body).map_err(|_| VerifyError::Point("verifying key"))?;
+    Ok((header, vk))
+}
+
+/// blake3 of the verifying-key file, hex: what a bundle names its key by.
+pub fn vk_digest(vk_file: &[u8]) -> String {
+    hex(blake3::hash(vk_file).as_bytes())
+}

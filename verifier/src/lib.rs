@@ -1,0 +1,20 @@
+//! zkseal's verifier: checks a proof bundle against a verifying key and a commitment
+//! record, without the weights (`specs/proof-bundle.md`).
+//!
+//! It depends only on what verification needs: BN254, Groth16's verifier, blake3 and
+//! JSON. Every check is either a format check (`VerifyError::is_malformed`) or a
+//! validity check; no input makes it panic.
+
+mod bundle;
+mod error;
+mod field;
+mod keys;
+mod record;
+mod verify;
+
+pub use bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
+pub use error::VerifyError;
+pub use field::{field_to_decimal, int_to_field, parse_field};
+pub use keys::{decode_vk_file, encode_vk_file, hex, vk_digest, KeyHeader, KEY_VERSION, VK_MAGIC};
+pub use record::{CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
+pub use verify::{verify, verify_bytes, Verified, PROOF_BYTES};
