@@ -1,0 +1,73 @@
+//! The model circuit on every bundled model: the honest witness satisfies it and
+//! reproduces the reference evaluator bit for bit; its shape does not depend on the
+//! weights; weights other than the committed ones, or a forged output, do not satisfy it.
+
+use ark_bn254::Fr;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use zkseal_circuits::commitment::{commit, Salt};
+use zkseal_circuits::quant::eval::{evaluate, quantize_input, Trace};
+use zkseal_circuits::r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
+use zkseal_circuits::Model;
+use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
+
+fn trace(model: &Model, x: &[f64]) -> Trace {
+    evaluate(&model.arch, &model.weights, &quantize_input(&model.arch, x).unwrap()).unwrap()
+}
+
+/// Synthesizes with the given witness; `None` when the prover refuses.
+fn satisfied(model: &Model, weights: &Model, trace: &Trace, commitment: Fr, salt: &Salt) -> Option<(bool, usize)> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let witness = CircuitWitness { weights: &weights.weights, salt, trace, commitment };
+    let circuit = ModelCircuit { arch: &model.arch, arch_digest: model.architecture_digest(), witness: Some(witness) };
+    circuit.generate_constraints(cs.clone()).ok()?;
+    Some((cs.is_satisfied().unwrap(), cs.num_constraints()))
+}
+
+#[test]
+fn every_model_satisfies_its_circuit_bit_for_bit() {
+    let (inputs, _) = digits_test();
+    let salt = Salt([42; 32]);
+    for name in DIGITS_MODELS {
+        let (_, model) = digits_model(name);
+        let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
+        let setup_costs = costs(&model.arch, model.architecture_digest()).unwrap();
+        for x in &inputs[..3] {
+            let t = trace(&model, x);
+            // The synthesizer refuses (returns an error) if any wire disagrees with the
+            // evaluator's output, so satisfaction here means bit-for-bit agreement.
+            let (ok, n) = satisfied(&model, &model, &t, c, &salt).expect("honest witness synthesizes");
+            assert!(ok, "{name}: honest witness");
+            assert_eq!(n, setup_costs.total(), "{name}: the shape depends on the architecture only");
+        }
+        eprintln!("{name}: {setup_costs:?}, total {}", setup_costs.total());
+    }
+}
+
+#[test]
+fn other_weights_than_the_committed_ones_fail() {
+    let (inputs, _) = digits_test();
+    let salt = Salt([42; 32]);
+    for name in ["torch_mlp", "torch_cnn"] {
+        let (_, model) = digits_model(name);
+        let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
+        let mut other = model.clone();
+        other.weights.layers[0].weight[3] += 1;
+        let t = trace(&other, &inputs[0]);
+        let (ok, _) = satisfied(&model, &other, &t, c, &salt).unwrap();
+        assert!(!ok, "{name}: one weight changed");
+        let (ok, _) = satisfied(&model, &model, &trace(&model, &inputs[0]), c, &Salt([43; 32])).unwrap();
+        assert!(!ok, "{name}: another salt");
+    }
+}
+
+#[test]
+fn a_forged_output_is_refused() {
+    let (inputs, _) = digits_test();
+    let salt = Salt([42; 32]);
+    let (_, model) = digits_model("sklearn_mlp");
+    let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
+    let mut t = trace(&model, &inputs[0]);
+    let last = t.layers.len() - 1;
+    t.layers[last][0] += 1;
+    assert!(satisfied(&model, &model, &t, c, &salt).is_none(), "the prover refuses a trace that is not the evaluator's");
+}

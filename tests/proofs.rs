@@ -1,0 +1,132 @@
+//! Groth16 end to end on every bundled model: keys from the weight-free architecture,
+//! a proof with the real weights, and every tampering the verifier must reject.
+
+use ark_bn254::Bn254;
+use ark_groth16::Groth16;
+use ark_serialize::CanonicalSerialize;
+use ark_snark::SNARK;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use zkseal_circuits::commitment::{commit, Salt};
+use zkseal_circuits::format::{architecture_from_bytes, architecture_to_bytes, hex};
+use zkseal_circuits::quant::eval::{evaluate, quantize_input};
+use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_circuits::Model;
+use zkseal_prover::commit::commitment_record;
+use zkseal_prover::keys::ProvingKeyFile;
+use zkseal_prover::prove::{key_vk_digest, prove};
+use zkseal_prover::setup::setup;
+use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, VerifyError};
+use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
+
+struct Proved {
+    model: Model,
+    key: ProvingKeyFile,
+    vk: Vec<u8>,
+    record: CommitmentRecord,
+    bundle: ProofBundle,
+    salt: Salt,
+}
+
+/// Setup from the architecture file alone (deterministic randomness: tests only).
+fn proved(name: &str, seed: u64) -> Proved {
+    let (_, model) = digits_model(name);
+    let arch = architecture_from_bytes(&architecture_to_bytes(&model.arch)).unwrap();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let key = ProvingKeyFile::from_bytes(&setup(&arch, &mut rng).unwrap().to_bytes()).unwrap();
+    let vk = key.verifying_key_file();
+    let salt = Salt([seed as u8; 32]);
+    let record = commitment_record(&model, &salt);
+    let (inputs, _) = digits_test();
+    let bundle = prove(&model, &key, &key_vk_digest(&key), &salt, &inputs[seed as usize], &mut rng).unwrap();
+    Proved { model, key, vk, record, bundle, salt }
+}
+
+fn rejected(vk: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -> VerifyError {
+    verify(vk, record, bundle).expect_err("must be rejected")
+}
+
+#[test]
+fn every_model_proves_and_every_tampering_is_rejected() {
+    let all: Vec<Proved> = DIGITS_MODELS.iter().enumerate().map(|(i, n)| proved(n, i as u64 + 1)).collect();
+    for (i, p) in all.iter().enumerate() {
+        let name = DIGITS_MODELS[i];
+        let ok = verify(&p.vk, &p.record, &p.bundle).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(ok.output, p.bundle.output);
+        assert_eq!(p.bundle.proof.len(), 256, "{name}: 128-byte compressed proof");
+
+        // One output value changed (with its float, so only the pairing can tell).
+        let mut b = p.bundle.clone();
+        b.output[0] += 1;
+        b.output_float[0] = b.output[0] as f64 * 2f64.powi(-b.output_scale);
+        assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::PairingCheckFailed, "{name}: output");
+        let mut b = p.bundle.clone();
+        b.output_float[1] += 0.5;
+        assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::OutputFloatMismatch, "{name}: output_float");
+
+        // One input value changed.
+        let mut b = p.bundle.clone();
+        b.input[10] -= 1;
+        assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::PairingCheckFailed, "{name}: input");
+
+        // Another model's commitment: refused as a record mismatch, and refused by the
+        // pairing when the bundle is rewritten to claim it.
+        let other = &all[(i + 1) % all.len()];
+        assert!(matches!(rejected(&p.vk, &other.record, &p.bundle), VerifyError::ModelMismatch { .. }), "{name}");
+        let mut forged_record = p.record.clone();
+        forged_record.commitment = other.record.commitment.clone();
+        let mut b = p.bundle.clone();
+        b.commitment = other.record.commitment.clone();
+        assert_eq!(rejected(&p.vk, &forged_record, &b), VerifyError::PairingCheckFailed, "{name}: commitment");
+
+        // Another model's verifying key.
+        let e = rejected(&other.vk, &p.record, &p.bundle);
+        assert!(matches!(e, VerifyError::ArchitectureMismatch { .. }), "{name}: {e}");
+
+        // Every single bit of the proof flipped.
+        let proof = zkseal_tests::unhex(&p.bundle.proof);
+        for bit in 0..proof.len() * 8 {
+            let mut flipped = proof.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let mut b = p.bundle.clone();
+            b.proof = hex(&flipped);
+            let e = rejected(&p.vk, &p.record, &b);
+            assert!(matches!(e, VerifyError::Point(_) | VerifyError::PairingCheckFailed), "{name} bit {bit}: {e}");
+        }
+    }
+}
+
+#[test]
+fn a_key_from_another_setup_of_the_same_architecture_is_rejected() {
+    let a = proved("torch_mlp", 7);
+    let b = proved("torch_mlp", 8);
+    assert_eq!(a.record.architecture_digest, b.record.architecture_digest);
+    // Same architecture, same model file: only the key differs.
+    let e = rejected(&b.vk, &a.record, &a.bundle);
+    assert!(matches!(e, VerifyError::WrongKey { .. }), "{e}");
+    let mut bundle = a.bundle.clone();
+    bundle.vk_digest = zkseal_verifier::vk_digest(&b.vk);
+    assert_eq!(rejected(&b.vk, &a.record, &bundle), VerifyError::PairingCheckFailed);
+}
+
+#[test]
+fn weights_other_than_the_committed_ones_cannot_prove() {
+    let p = proved("torch_cnn", 9);
+    let mut other = p.model.clone();
+    other.weights.layers[1].weight[0] += 1;
+    let (inputs, _) = digits_test();
+    let trace = evaluate(&other.arch, &other.weights, &quantize_input(&other.arch, &inputs[0]).unwrap()).unwrap();
+    // The prover claims the published commitment but computes with other weights.
+    let committed = commit(&p.model.arch, &p.model.architecture_digest(), &p.model.weights, &p.salt);
+    let witness = CircuitWitness { weights: &other.weights, salt: &p.salt, trace: &trace, commitment: committed };
+    let circuit = ModelCircuit { arch: &other.arch, arch_digest: other.architecture_digest(), witness: Some(witness) };
+    let proof = Groth16::<Bn254>::prove(&p.key.pk, circuit, &mut StdRng::seed_from_u64(1)).unwrap();
+    let mut bytes = Vec::new();
+    proof.serialize_compressed(&mut bytes).unwrap();
+    let mut b = p.bundle.clone();
+    b.input = trace.input.clone();
+    b.output = trace.output().to_vec();
+    b.output_float = b.output.iter().map(|&q| q as f64 * 2f64.powi(-b.output_scale)).collect();
+    b.proof = hex(&bytes);
+    assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::PairingCheckFailed);
+}
