@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::{json, Value};
 use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES};
 use zkseal_circuits::quant::arch::Architecture;
+use zkseal_circuits::r1cs::circuit::costs;
 use zkseal_circuits::Model;
 
 use crate::files::read_limited;
@@ -70,6 +71,15 @@ fn describe(arch: &Architecture, mut report: Value) -> Value {
     report["output"] = json!(arch.output());
     report["parameters"] = json!(arch.parameter_count());
     report["layers"] = json!(layers);
+    // The Groth16 circuit's size depends on the architecture only.
+    if let Ok(c) = costs(arch, architecture_digest(arch)) {
+        report["constraints"] = json!({
+            "commitment": c.commitment,
+            "linear": c.linear,
+            "nonlinear": c.nonlinear,
+            "total": c.total(),
+        });
+    }
     report
 }
 
@@ -94,6 +104,12 @@ fn print_text(r: &Value) {
     println!("input                {}", spec(&r["input"]));
     println!("output               {}", spec(&r["output"]));
     println!("parameters           {}", r["parameters"]);
+    if let Some(c) = r.get("constraints") {
+        println!(
+            "constraints          {} (commitment {}, linear layers {}, nonlinearities {})",
+            c["total"], c["commitment"], c["linear"], c["nonlinear"]
+        );
+    }
     println!();
     println!("{:>3}  {:<16} {:<24} {:<26} {:>9}  rescale", "#", "kind", "name", "output (shape, scale, bits)", "params");
     for l in r["layers"].as_array().into_iter().flatten() {

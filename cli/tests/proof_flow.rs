@@ -1,0 +1,122 @@
+//! `commit → setup → prove → verify` through the binary: exit codes (0 valid, 1
+//! invalid, 2 malformed), the secret salt file, and the prover's refusals.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data").join(rel)
+}
+
+fn zkseal(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkseal")).args(args).output().expect("run zkseal")
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf8 path")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = zkseal(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn code(args: &[&str]) -> (i32, String) {
+    let out = zkseal(args);
+    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+struct Flow {
+    dir: tempfile::TempDir,
+}
+
+impl Flow {
+    fn path(&self, f: &str) -> PathBuf {
+        self.dir.path().join(f)
+    }
+
+    /// Imports and commits `model` under `tag`.
+    fn commit(&self, model: &str, tag: &str) {
+        let onnx = data(&format!("models/{model}.onnx"));
+        let cal = data("digits/calibration.jsonl");
+        ok(&["import", p(&onnx), "-o", p(&self.path(&format!("{tag}.zkq"))), "--calibration", p(&cal)]);
+        ok(&["commit", p(&self.path(&format!("{tag}.zkq"))), "-o", p(&self.path(&format!("{tag}.commitment.json"))), "--salt", p(&self.path(&format!("{tag}.salt")))]);
+    }
+
+    fn verify(&self, vk: &str, commitment: &str, proof: &str) -> (i32, String) {
+        code(&["verify", "--vk", p(&self.path(vk)), "--commitment", p(&self.path(commitment)), p(&self.path(proof))])
+    }
+}
+
+#[test]
+fn the_whole_flow_and_its_exit_codes() {
+    let f = Flow { dir: tempfile::tempdir().unwrap() };
+    f.commit("torch_mlp", "a");
+    f.commit("sklearn_mlp", "b");
+
+    // The salt is secret: its own file, mode 0600, absent from the public record.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(f.path("a.salt")).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let salt: Value = serde_json::from_str(&std::fs::read_to_string(f.path("a.salt")).unwrap()).unwrap();
+    let record = std::fs::read_to_string(f.path("a.commitment.json")).unwrap();
+    assert!(!record.contains(salt["salt"].as_str().unwrap()));
+    let rec: Value = serde_json::from_str(&record).unwrap();
+    for k in ["format_version", "scheme", "model_id", "architecture_digest", "commitment"] {
+        assert!(rec.get(k).is_some(), "record lacks {k}");
+    }
+    let (c, err) = code(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("x.json")), "--salt", p(&f.path("a.salt"))]);
+    assert_eq!(c, 1, "an existing salt file is never overwritten: {err}");
+    ok(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("again.json")), "--salt", p(&f.path("a.salt")), "--reuse-salt"]);
+    assert_eq!(std::fs::read_to_string(f.path("again.json")).unwrap(), record, "commitments are deterministic");
+
+    // Keys from the architecture file alone.
+    ok(&["arch", p(&f.path("a.zkq")), "-o", p(&f.path("a.zka"))]);
+    ok(&["setup", p(&f.path("a.zka")), "-o", p(&f.path("keys"))]);
+    let input = f.path("x.json");
+    std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap()).unwrap();
+    let pk = f.path("keys/proving.key");
+    ok(&["prove", p(&f.path("a.zkq")), "--pk", p(&pk), "--salt", p(&f.path("a.salt")), "--input", p(&input), "-o", p(&f.path("proof.json")), "--commitment", p(&f.path("a.commitment.json"))]);
+
+    assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "proof.json").0, 0);
+    let out = ok(&["verify", "--vk", p(&f.path("keys/verifying.key")), "--commitment", p(&f.path("a.commitment.json")), p(&f.path("proof.json")), "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], true);
+
+    // Invalid: another model's commitment, a changed output.
+    assert_eq!(f.verify("keys/verifying.key", "b.commitment.json", "proof.json").0, 1);
+    let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(f.path("proof.json")).unwrap()).unwrap();
+    bundle["output"][0] = Value::from(bundle["output"][0].as_i64().unwrap() + 1);
+    let scale = bundle["output_scale"].as_i64().unwrap() as i32;
+    bundle["output_float"][0] = Value::from(bundle["output"][0].as_i64().unwrap() as f64 * 2f64.powi(-scale));
+    std::fs::write(f.path("tampered.json"), bundle.to_string()).unwrap();
+    let (c, err) = f.verify("keys/verifying.key", "a.commitment.json", "tampered.json");
+    assert_eq!(c, 1, "{err}");
+    assert!(err.starts_with("invalid: "), "{err}");
+
+    // Malformed: not JSON, a truncated key, a missing file.
+    std::fs::write(f.path("junk.json"), "{\"version\": 1,").unwrap();
+    assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "junk.json").0, 2);
+    let vk = std::fs::read(f.path("keys/verifying.key")).unwrap();
+    std::fs::write(f.path("cut.key"), &vk[..vk.len() - 1]).unwrap();
+    assert_eq!(f.verify("cut.key", "a.commitment.json", "proof.json").0, 2);
+    assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "missing.json").0, 2);
+
+    // The prover refuses another model's salt, a mismatching record, another architecture's key.
+    let (c, err) = code(&["prove", p(&f.path("b.zkq")), "--pk", p(&pk), "--salt", p(&f.path("a.salt")), "--input", p(&input), "-o", p(&f.path("no.json"))]);
+    assert!(c == 1 && err.contains("salt"), "{err}");
+    let (c, err) = code(&["prove", p(&f.path("b.zkq")), "--pk", p(&pk), "--salt", p(&f.path("b.salt")), "--input", p(&input), "-o", p(&f.path("no.json"))]);
+    assert!(c == 1 && err.contains("architecture"), "{err}");
+    let (c, err) = code(&["prove", p(&f.path("a.zkq")), "--pk", p(&pk), "--salt", p(&f.path("a.salt")), "--input", p(&input), "-o", p(&f.path("no.json")), "--commitment", p(&f.path("b.commitment.json"))]);
+    assert!(c == 1 && err.contains("record"), "{err}");
+    assert!(!f.path("no.json").exists(), "no proof written on refusal");
+
+    let info: Value = serde_json::from_str(&ok(&["inspect", p(&f.path("a.zkq")), "--json"])).unwrap();
+    let c = &info["constraints"];
+    assert_eq!(c["total"].as_u64().unwrap(), ["commitment", "linear", "nonlinear"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>());
+}
