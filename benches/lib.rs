@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use zkseal_circuits::input::{parse_jsonl, parse_samples};
+use zkseal_circuits::onnx::import_onnx;
+use zkseal_circuits::quant::quantize::{calibrate, quantize};
+use zkseal_circuits::{Model, QuantConfig};
 
 /// The bundled models, by file stem under `tests/data/models`.
 pub const MODELS: [&str; 5] = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2"];
@@ -36,4 +39,12 @@ pub fn test_sample() -> Vec<f64> {
     let text = String::from_utf8(read(data_dir().join("digits/test.jsonl"))).expect("UTF-8");
     let (_, first) = parse_jsonl(&text).next().expect("test.jsonl has a line");
     first.expect("test.jsonl line 1 parses")
+}
+
+/// A bundled model, imported and quantized with the calibration set.
+pub fn quantized_model(name: &str) -> Model {
+    let imported = import_onnx(&model_bytes(name), name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let cal = calibrate(&imported.model, &calibration_samples()).expect("calibrate");
+    let (arch, weights) = quantize(&imported.model, &cal, &QuantConfig::default()).expect("quantize");
+    Model::new(arch, weights, imported.meta).expect("valid model")
 }

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use zkseal_benches::{calibration_samples, model_bytes, test_sample, MODELS};
+use zkseal_benches::{calibration_samples, model_bytes, quantized_model, test_sample, MODELS};
 use zkseal_circuits::onnx::import_onnx;
 use zkseal_circuits::quant::eval::{evaluate, quantize_input};
 use zkseal_circuits::quant::quantize::{calibrate, quantize};
@@ -20,16 +20,12 @@ struct Fixture {
     model: Model,
 }
 
-fn fixtures(samples: &[Vec<f64>]) -> Vec<Fixture> {
+fn fixtures() -> Vec<Fixture> {
     MODELS
         .iter()
         .map(|&name| {
             let onnx = model_bytes(name);
-            let imported = import_onnx(&onnx, name).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let cal = calibrate(&imported.model, samples).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let (arch, weights) =
-                quantize(&imported.model, &cal, &QuantConfig::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let model = Model::new(arch, weights, imported.meta).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let model = quantized_model(name);
             Fixture { name, onnx, model }
         })
         .collect()
@@ -39,7 +35,7 @@ fn benches(c: &mut Criterion) {
     let samples = calibration_samples();
     assert_eq!(samples.len(), 200, "calibration.jsonl should hold 200 samples");
     let sample = test_sample();
-    let fixtures = fixtures(&samples);
+    let fixtures = fixtures();
     let config = QuantConfig::default();
 
     let mut g = c.benchmark_group("import");

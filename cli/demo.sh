@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on a bundled model: import (calibrate + quantize) a digits CNN exported
-# by torch.onnx, inspect it, and run the exact integer model on a test sample.
+# The main job on a bundled model, end to end: import (calibrate + quantize) a digits
+# CNN exported by torch.onnx, commit to its weights, make keys from its architecture
+# alone, prove one inference, verify the proof, and show that a tampered output fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked -p zkseal-cli
@@ -10,7 +11,23 @@ trap 'rm -rf "$work"' EXIT
 model=tests/data/models/torch_cnn.onnx
 head -n 1 tests/data/digits/test.jsonl > "$work/input.json"
 
-$zkseal import "$model" -o "$work/model.zkq" --calibration tests/data/digits/calibration.jsonl
-$zkseal inspect "$work/model.zkq"
-$zkseal infer "$work/model.zkq" --input "$work/input.json" --json
+echo "== import";  $zkseal import "$model" -o "$work/model.zkq" --calibration tests/data/digits/calibration.jsonl
+echo "== inspect"; $zkseal inspect "$work/model.zkq"
+echo "== commit";  $zkseal commit "$work/model.zkq" -o "$work/commitment.json" --salt "$work/salt.json"
+echo "== setup (from the weight-free architecture)"
+$zkseal arch "$work/model.zkq" -o "$work/model.zka"
+$zkseal setup "$work/model.zka" -o "$work/keys"
+echo "== prove";   $zkseal prove "$work/model.zkq" --pk "$work/keys/proving.key" --salt "$work/salt.json" \
+                     --input "$work/input.json" --commitment "$work/commitment.json" -o "$work/proof.json"
+echo "== verify";  $zkseal verify --vk "$work/keys/verifying.key" --commitment "$work/commitment.json" "$work/proof.json"
 echo "expected label: $(sed -E 's/.*"label": ?([0-9]+).*/\1/' "$work/input.json")"
+
+echo "== verify a tampered proof (must fail with exit 1)"
+# Add 1 to the first proven output integer.
+perl -0pe 's/("output": \[\s*)(-?\d+)/$1.($2+1)/e' "$work/proof.json" > "$work/tampered.json"
+set +e
+$zkseal verify --vk "$work/keys/verifying.key" --commitment "$work/commitment.json" "$work/tampered.json"
+code=$?
+set -e
+[ "$code" -eq 1 ] || { echo "tampered proof: expected exit 1, got $code"; exit 1; }
+echo "rejected as expected"
