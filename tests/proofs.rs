@@ -84,7 +84,7 @@ fn every_model_proves_and_every_tampering_is_rejected() {
         assert!(matches!(e, VerifyError::ArchitectureMismatch { .. }), "{name}: {e}");
 
         // Every single bit of the proof flipped.
-        let proof = zkseal_tests::unhex(&p.bundle.proof);
+        let proof = zkseal_verifier::unhex(&p.bundle.proof).unwrap();
         for bit in 0..proof.len() * 8 {
             let mut flipped = proof.clone();
             flipped[bit / 8] ^= 1 << (bit % 8);

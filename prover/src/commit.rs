@@ -3,10 +3,10 @@
 
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
-use zkseal_circuits::commitment::{commit as poseidon_commit, to_decimal, Salt};
+use zkseal_circuits::commitment::{commit as poseidon_commit, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::Model;
-use zkseal_verifier::{CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
+use zkseal_verifier::{field_to_decimal, unhex, CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
 
 use crate::ProverError;
 
@@ -38,12 +38,10 @@ impl SaltFile {
         if self.model_id != model_id {
             return Err(ProverError::SaltMismatch { salt: self.model_id.clone(), model: model_id });
         }
-        let bytes: Vec<u8> = (0..self.salt.len() / 2)
-            .map(|i| self.salt.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-            .collect::<Option<_>>()
-            .filter(|b: &Vec<u8>| b.len() == 32 && self.salt.len() == 64)
+        let bytes: [u8; 32] = unhex(&self.salt)
+            .and_then(|b| b.try_into().ok())
             .ok_or_else(|| bad("salt must be 32 bytes of hex"))?;
-        Ok(Salt(bytes.try_into().expect("32 bytes")))
+        Ok(Salt(bytes))
     }
 }
 
@@ -63,6 +61,6 @@ pub fn commitment_record(model: &Model, salt: &Salt) -> CommitmentRecord {
         scheme: COMMITMENT_SCHEME_POSEIDON.to_string(),
         model_id: hex(&model.model_id()),
         architecture_digest: hex(&digest),
-        commitment: to_decimal(&c),
+        commitment: field_to_decimal(&c),
     }
 }

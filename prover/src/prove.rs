@@ -6,12 +6,12 @@ use ark_groth16::Groth16;
 use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
-use zkseal_circuits::commitment::{commit, to_decimal, Salt};
+use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::Model;
-use zkseal_verifier::{vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
+use zkseal_verifier::{field_to_decimal, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 
 use crate::keys::ProvingKeyFile;
 use crate::ProverError;
@@ -28,7 +28,7 @@ pub fn check_inputs(model: &Model, key: &ProvingKeyFile, salt: &Salt, record: Op
         if r.model_id != model_id {
             return Err(ProverError::RecordMismatch { record: r.model_id.clone(), model: model_id });
         }
-        if r.commitment != to_decimal(&commit(&model.arch, &digest, &model.weights, salt)) {
+        if r.commitment != field_to_decimal(&commit(&model.arch, &digest, &model.weights, salt)) {
             return Err(ProverError::CommitmentMismatch);
         }
     }
@@ -60,7 +60,7 @@ pub fn prove<R: RngCore + CryptoRng>(
         backend: BACKEND_GROTH16.to_string(),
         model_id: hex(&model.model_id()),
         architecture_digest: hex(&arch_digest),
-        commitment: to_decimal(&commitment),
+        commitment: field_to_decimal(&commitment),
         vk_digest: vk_digest.to_string(),
         input: trace.input.clone(),
         output: trace.output().to_vec(),

@@ -86,8 +86,3 @@ pub fn digits_model(name: &str) -> (Imported, Model) {
     let model = Model::new(arch, weights, imported.meta.clone()).expect("valid model");
     (imported, model)
 }
-
-/// Bytes of a hex string (test helper; panics on bad hex).
-pub fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex")).collect()
-}

@@ -10,7 +10,7 @@
 pub mod constraints;
 
 use ark_bn254::Fr;
-use ark_ff::{BigInteger, Field, PrimeField};
+use ark_ff::{Field, PrimeField};
 use light_poseidon::{Poseidon, PoseidonHasher};
 
 use crate::quant::arch::{Architecture, Weights};
@@ -128,25 +128,6 @@ pub fn commit(arch: &Architecture, arch_digest: &[u8; 32], weights: &Weights, sa
     chain_hash(&fields)
 }
 
-/// Canonical text form of a field element: decimal, as snarkjs and circomlibjs print it.
-pub fn to_decimal(x: &Fr) -> String {
-    x.into_bigint().to_string()
-}
-
-/// Parses a decimal field element, refusing values ≥ the modulus.
-pub fn from_decimal(s: &str) -> Option<Fr> {
-    if s.is_empty() || s.len() > 78 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
-        return None;
-    }
-    let x: Fr = s.parse().ok()?;
-    (to_decimal(&x) == s).then_some(x)
-}
-
-/// Big-endian bytes of a field element (32 bytes).
-pub fn to_be_bytes(x: &Fr) -> Vec<u8> {
-    x.into_bigint().to_bytes_be()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,7 +135,7 @@ mod tests {
     fn poseidon(inputs: &[u64]) -> String {
         let mut h = Poseidon::<Fr>::new_circom(inputs.len()).unwrap();
         let v: Vec<Fr> = inputs.iter().map(|&x| Fr::from(x)).collect();
-        to_decimal(&h.hash(&v).unwrap())
+        h.hash(&v).unwrap().into_bigint().to_string()
     }
 
     /// circomlibjs's published vectors (test/poseidon.js).
@@ -173,15 +154,5 @@ mod tests {
         assert!(plan.iter().all(|s| s.last().is_none_or(|&(i, off)| off + widths[i] <= PACK_BITS)));
         let p = pack(&[-2048, 2047, 0], &[12, 12, 12]);
         assert_eq!(p, vec![Fr::from(0u64) + Fr::from(4095u64) * pow2(12) + Fr::from(2048u64) * pow2(24)]);
-    }
-
-    #[test]
-    fn decimal_round_trip_refuses_non_canonical() {
-        let x = Fr::from(12345u64);
-        assert_eq!(from_decimal(&to_decimal(&x)), Some(x));
-        assert_eq!(from_decimal("012345"), None);
-        assert_eq!(from_decimal("-1"), None);
-        assert_eq!(from_decimal("21888242871839275222246405745257275088548364400416034343698204186575808495617"), None);
-        assert_eq!(from_decimal(""), None);
     }
 }
