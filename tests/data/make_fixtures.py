@@ -826,7 +826,11 @@ rejected; see `ops/README.md`. Fixtures: {", ".join(ops_written)}. Rejection fix
 
 {chr(10).join(f"* {k} {val}" for k, val in v.items())}
 """
-    (HERE / "README.md").write_text(text)
+    # make_tf_fixtures.py documents its models in a section of its own; keep it.
+    readme = HERE / "README.md"
+    if readme.exists() and "\n## TensorFlow fixtures" in readme.read_text():
+        text += "\n## TensorFlow fixtures" + readme.read_text().split("\n## TensorFlow fixtures", 1)[1]
+    readme.write_text(text)
 
 
 # --------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ pub struct Reference {
     pub outputs: Vec<Vec<f64>>,
 }
 
-pub const DIGITS_MODELS: [&str; 5] = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2"];
+pub const DIGITS_MODELS: [&str; 7] = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2", "tf_mlp", "tf_cnn"];
 
 pub fn reference(model: &str) -> Reference {
     serde_json::from_slice(&read(&format!("models/{model}.reference.json"))).expect("reference json")
