@@ -10,8 +10,12 @@ import pathlib
 import sys
 
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion")
-groups = ["import", "quantize", "infer", "model_file"]
-models = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2"]
+# One table per bench target: the model core, then Groth16.
+tables = [
+    ["import", "quantize", "infer", "model_file"],
+    ["witness", "prove", "verify", "verify_pairing"],
+]
+models = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2", "tf_mlp", "tf_cnn"]
 
 
 def fmt(ns):
@@ -21,16 +25,22 @@ def fmt(ns):
     return f"{ns:.3g} ns"
 
 
-print("| model | " + " | ".join(groups) + " |")
-print("|---|" + "---|" * len(groups))
-for m in models:
-    cells = []
-    for g in groups:
-        path = root / g / m / "new" / "estimates.json"
-        if not path.exists():
-            cells.append("—")
+for groups in tables:
+    if not any((root / g).exists() for g in groups):
+        continue
+    print("| model | " + " | ".join(groups) + " |")
+    print("|---|" + "---|" * len(groups))
+    for m in models:
+        if not any((root / g / m).exists() for g in groups):
             continue
-        med = json.loads(path.read_text())["median"]
-        ci = med["confidence_interval"]
-        cells.append(f"{fmt(med['point_estimate'])} ({fmt(ci['lower_bound'])}–{fmt(ci['upper_bound'])})")
-    print(f"| {m} | " + " | ".join(cells) + " |")
+        cells = []
+        for g in groups:
+            path = root / g / m / "new" / "estimates.json"
+            if not path.exists():
+                cells.append("—")
+                continue
+            med = json.loads(path.read_text())["median"]
+            ci = med["confidence_interval"]
+            cells.append(f"{fmt(med['point_estimate'])} ({fmt(ci['lower_bound'])}–{fmt(ci['upper_bound'])})")
+        print(f"| {m} | " + " | ".join(cells) + " |")
+    print()
