@@ -17,6 +17,8 @@ const HEADER_LEN: usize = 8 + 4 + 32 + 4 + 4 + 4;
 /// Compressed sizes: α (G1), β, γ, δ (G2), the IC length (u64), then IC points (G1).
 const VK_FIXED: usize = 32 + 3 * 64 + 8;
 const G1: usize = 32;
+/// Output scales beyond this are refused (models use −24 ..= 40).
+const MAX_SCALE_ABS: i32 = 64;
 
 /// What the key file says about the circuit it verifies.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +35,8 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Bytes of lowercase or uppercase hex; `None` for odd length or a non-hex digit.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    // `from_str_radix` alone would also take a sign ("+1").
+    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
@@ -69,6 +72,9 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), 
         input_len: u32_at(48),
         output_len: u32_at(52),
     };
+    if !(-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(&header.output_scale) {
+        return Err(bad("output scale out of range"));
+    }
     let body = &bytes[HEADER_LEN..];
     // The IC length prefix is checked against the bytes present before arkworks reads
     // it, so a hostile length cannot make it allocate.
@@ -84,4 +90,46 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), 
 /// blake3 of the verifying-key file, hex: what a bundle names its key by.
 pub fn vk_digest(vk_file: &[u8]) -> String {
     hex(blake3::hash(vk_file).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header_bytes(scale: i32, n_in: u32, n_out: u32, ic_len: u64, ic_points: usize) -> Vec<u8> {
+        let mut b = VK_MAGIC.to_vec();
+        b.extend_from_slice(&KEY_VERSION.to_le_bytes());
+        b.extend_from_slice(&[0; 32]);
+        b.extend_from_slice(&scale.to_le_bytes());
+        b.extend_from_slice(&n_in.to_le_bytes());
+        b.extend_from_slice(&n_out.to_le_bytes());
+        b.extend_from_slice(&[0; VK_FIXED - 8]);
+        b.extend_from_slice(&ic_len.to_le_bytes());
+        b.extend(std::iter::repeat_n(0u8, ic_points * G1));
+        b
+    }
+
+    #[test]
+    fn hostile_headers_are_malformed_not_panics() {
+        for bytes in [
+            header_bytes(i32::MIN, 1, 1, 4, 4),
+            header_bytes(0, u32::MAX, u32::MAX, u64::MAX, 0),
+            header_bytes(0, 1, 1, 1 << 40, 4),
+            header_bytes(0, 1, 1, 4, 3),
+            header_bytes(0, 1, 1, 4, 4), // right lengths, but all-zero points
+            vec![],
+            VK_MAGIC.to_vec(),
+        ] {
+            let e = decode_vk_file(&bytes).unwrap_err();
+            assert!(e.is_malformed(), "{e}");
+        }
+    }
+
+    #[test]
+    fn hex_round_trip() {
+        assert_eq!(unhex(&hex(&[0, 1, 0xab, 0xff])), Some(vec![0, 1, 0xab, 0xff]));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("zz"), None);
+        assert_eq!(unhex("+1"), None);
+    }
 }
