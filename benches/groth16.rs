@@ -17,7 +17,7 @@ use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::quant::eval::{evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{public_inputs, CircuitWitness, ModelCircuit};
 use zkseal_prover::commit::{commitment_record, fresh_salt};
-use zkseal_prover::prove::{key_vk_digest, prove};
+use zkseal_prover::prove::prove;
 use zkseal_prover::setup::setup;
 use zkseal_verifier::{int_to_field, parse_field, verify};
 
@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
         let vk = key.verifying_key_file();
         let salt: Salt = fresh_salt(&mut OsRng);
         let record = commitment_record(&model, &salt);
-        let bundle = prove(&model, &key, &key_vk_digest(&key), &salt, &x, &mut OsRng).expect("prove");
+        let bundle = prove(&model, &key, &salt, &x, &mut OsRng).expect("prove");
 
         let trace = evaluate(&model.arch, &model.weights, &quantize_input(&model.arch, &x).unwrap()).unwrap();
         let commitment = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
@@ -48,7 +48,7 @@ fn bench(c: &mut Criterion) {
         let mut group = c.benchmark_group("prove");
         group.sample_size(10).measurement_time(Duration::from_secs(30));
         group.bench_with_input(BenchmarkId::from_parameter(name), &model, |b, m| {
-            b.iter(|| prove(m, &key, &key_vk_digest(&key), &salt, &x, &mut OsRng).unwrap())
+            b.iter(|| prove(m, &key, &salt, &x, &mut OsRng).unwrap())
         });
         group.finish();
 

@@ -14,7 +14,7 @@ use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::Model;
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::keys::ProvingKeyFile;
-use zkseal_prover::prove::{key_vk_digest, prove};
+use zkseal_prover::prove::prove;
 use zkseal_prover::setup::setup;
 use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, VerifyError};
 use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
@@ -38,7 +38,7 @@ fn proved(name: &str, seed: u64) -> Proved {
     let salt = Salt([seed as u8; 32]);
     let record = commitment_record(&model, &salt);
     let (inputs, _) = digits_test();
-    let bundle = prove(&model, &key, &key_vk_digest(&key), &salt, &inputs[seed as usize], &mut rng).unwrap();
+    let bundle = prove(&model, &key, &salt, &inputs[seed as usize], &mut rng).unwrap();
     Proved { model, key, vk, record, bundle, salt }
 }
 

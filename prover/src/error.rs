@@ -16,6 +16,8 @@ pub enum ProverError {
     CommitmentMismatch,
     #[error(transparent)]
     Eval(#[from] EvalError),
+    #[error("the new proof does not verify ({0}); nothing was written")]
+    SelfCheck(zkseal_verifier::VerifyError),
     #[error("constraint synthesis failed: {0}")]
     Synthesis(#[from] ark_relations::gr1cs::SynthesisError),
 }

@@ -14,6 +14,9 @@ use crate::ProverError;
 
 pub const PK_MAGIC: [u8; 8] = *b"ZKSEALPK";
 const HEADER_LEN: usize = 8 + 4 + 32 + 32;
+/// The body starts with the verifying key's header fields: output scale, input length,
+/// output length, input scale.
+const BODY_HEADER_LEN: usize = 16;
 
 /// A decoded proving key and the header of its verifying key.
 pub struct ProvingKeyFile {
@@ -23,10 +26,11 @@ pub struct ProvingKeyFile {
 
 impl ProvingKeyFile {
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut body = Vec::with_capacity(self.pk.uncompressed_size() + 12);
+        let mut body = Vec::with_capacity(self.pk.uncompressed_size() + BODY_HEADER_LEN);
         body.extend_from_slice(&self.header.output_scale.to_le_bytes());
         body.extend_from_slice(&self.header.input_len.to_le_bytes());
         body.extend_from_slice(&self.header.output_len.to_le_bytes());
+        body.extend_from_slice(&self.header.input_scale.to_le_bytes());
         self.pk.serialize_uncompressed(&mut body).expect("writing to a Vec cannot fail");
         let mut out = Vec::with_capacity(HEADER_LEN + body.len());
         out.extend_from_slice(&PK_MAGIC);
@@ -39,7 +43,7 @@ impl ProvingKeyFile {
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProverError> {
         let bad = |reason: &str| ProverError::Malformed { what: "proving key", reason: reason.into() };
-        if bytes.len() < HEADER_LEN + 12 || bytes[..8] != PK_MAGIC {
+        if bytes.len() < HEADER_LEN + BODY_HEADER_LEN || bytes[..8] != PK_MAGIC {
             return Err(bad("not a zkseal proving key (bad magic or too short)"));
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
@@ -56,8 +60,9 @@ impl ProvingKeyFile {
             output_scale: u32_at(0) as i32,
             input_len: u32_at(4),
             output_len: u32_at(8),
+            input_scale: u32_at(12) as i32,
         };
-        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&body[12..])
+        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&body[BODY_HEADER_LEN..])
             .map_err(|e| bad(&format!("cannot decode the key: {e}")))?;
         Ok(ProvingKeyFile { header, pk })
     }

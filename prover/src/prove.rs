@@ -11,7 +11,7 @@ use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::Model;
-use zkseal_verifier::{field_to_decimal, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
+use zkseal_verifier::{field_to_decimal, verify, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 
 use crate::keys::ProvingKeyFile;
 use crate::ProverError;
@@ -35,11 +35,10 @@ pub fn check_inputs(model: &Model, key: &ProvingKeyFile, salt: &Salt, record: Op
     Ok(())
 }
 
-/// Proves `model(input)`; `vk_digest` names the verifying key (see `ProvingKeyFile`).
+/// Proves `model(input)` and checks the proof verifies before returning it.
 pub fn prove<R: RngCore + CryptoRng>(
     model: &Model,
     key: &ProvingKeyFile,
-    vk_digest: &str,
     salt: &Salt,
     input: &[f64],
     rng: &mut R,
@@ -55,22 +54,24 @@ pub fn prove<R: RngCore + CryptoRng>(
     let mut proof_bytes = Vec::with_capacity(128);
     proof.serialize_compressed(&mut proof_bytes).expect("writing to a Vec cannot fail");
     let spec = model.arch.output();
-    Ok(ProofBundle {
+    let vk_file = key.verifying_key_file();
+    let bundle = ProofBundle {
         version: BUNDLE_VERSION,
         backend: BACKEND_GROTH16.to_string(),
         model_id: hex(&model.model_id()),
         architecture_digest: hex(&arch_digest),
         commitment: field_to_decimal(&commitment),
-        vk_digest: vk_digest.to_string(),
+        vk_digest: vk_digest(&vk_file),
         input: trace.input.clone(),
+        input_scale: model.arch.input.scale,
         output: trace.output().to_vec(),
         output_scale: spec.scale,
         output_float: dequantize(spec, trace.output()),
         proof: hex(&proof_bytes),
-    })
-}
-
-/// The digest of the verifying key belonging to `key`.
-pub fn key_vk_digest(key: &ProvingKeyFile) -> String {
-    vk_digest(&key.verifying_key_file())
+    };
+    // A proof that would not verify (a wrong key, a bug) is refused here, not
+    // published: the check costs a few milliseconds.
+    let record = crate::commit::commitment_record(model, salt);
+    verify(&vk_file, &record, &bundle).map_err(ProverError::SelfCheck)?;
+    Ok(bundle)
 }

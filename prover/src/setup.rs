@@ -24,6 +24,7 @@ pub fn key_header(arch: &Architecture) -> KeyHeader {
         output_scale: arch.output().scale,
         input_len: arch.input.len() as u32,
         output_len: arch.output().len() as u32,
+        input_scale: arch.input.scale,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct ProofBundle {
     pub vk_digest: String,
     /// The quantized input integers, flattened row-major.
     pub input: Vec<i64>,
+    /// The input's fixed-point scale: `input[i]` stands for `input[i] / 2^input_scale`.
+    pub input_scale: i32,
     /// The quantized output integers, flattened row-major.
     pub output: Vec<i64>,
     /// The output's fixed-point scale: `output_float = output / 2^output_scale`.

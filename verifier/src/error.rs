@@ -17,13 +17,13 @@ pub enum VerifyError {
     ModelMismatch { bundle: String, record: String },
     #[error("the proof's commitment differs from the commitment record's")]
     CommitmentMismatch,
-    #[error("the verifying key is for architecture {key}, the commitment record for {record}")]
-    ArchitectureMismatch { key: String, record: String },
+    #[error("the verifying key is for architecture {key}, the {what} names {named}")]
+    ArchitectureMismatch { key: String, what: &'static str, named: String },
     #[error("the proof was made for another verifying key (vk_digest {bundle}, this key {key})")]
     WrongKey { bundle: String, key: String },
-    #[error("the key takes {expected} public values, the proof gives {got}")]
+    #[error("the key takes {expected} input and output values, the proof gives {got}")]
     PublicInputCount { expected: usize, got: usize },
-    #[error("output_float or output_scale disagrees with the proven output integers and the key's output scale")]
+    #[error("output_float, output_scale or input_scale disagrees with the proven integers and the key's scales")]
     OutputFloatMismatch,
     #[error("the pairing check failed: the proof does not hold for these public values")]
     PairingCheckFailed,

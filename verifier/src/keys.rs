@@ -12,8 +12,8 @@ pub const VK_MAGIC: [u8; 8] = *b"ZKSEALVK";
 pub const KEY_VERSION: u32 = 1;
 
 /// `magic ‖ version u32 ‖ architecture digest [32] ‖ output scale i32 ‖ input len u32 ‖
-/// output len u32`, all little-endian.
-const HEADER_LEN: usize = 8 + 4 + 32 + 4 + 4 + 4;
+/// output len u32 ‖ input scale i32`, all little-endian.
+const HEADER_LEN: usize = 8 + 4 + 32 + 4 + 4 + 4 + 4;
 /// Compressed sizes: α (G1), β, γ, δ (G2), the IC length (u64), then IC points (G1).
 const VK_FIXED: usize = 32 + 3 * 64 + 8;
 const G1: usize = 32;
@@ -27,6 +27,9 @@ pub struct KeyHeader {
     pub output_scale: i32,
     pub input_len: u32,
     pub output_len: u32,
+    /// The input's scale: a client quantizes its real input with it
+    /// (`⌊v·2^input_scale + ½⌋`) to check a bundle's `input`.
+    pub input_scale: i32,
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -51,6 +54,7 @@ pub fn encode_vk_file(header: &KeyHeader, vk: &VerifyingKey<Bn254>) -> Vec<u8> {
     out.extend_from_slice(&header.output_scale.to_le_bytes());
     out.extend_from_slice(&header.input_len.to_le_bytes());
     out.extend_from_slice(&header.output_len.to_le_bytes());
+    out.extend_from_slice(&header.input_scale.to_le_bytes());
     vk.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
     out
 }
@@ -71,8 +75,9 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), 
         output_scale: u32_at(44) as i32,
         input_len: u32_at(48),
         output_len: u32_at(52),
+        input_scale: u32_at(56) as i32,
     };
-    if !(-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(&header.output_scale) {
+    if ![header.output_scale, header.input_scale].iter().all(|s| (-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(s)) {
         return Err(bad("output scale out of range"));
     }
     let body = &bytes[HEADER_LEN..];
@@ -103,6 +108,7 @@ mod tests {
         b.extend_from_slice(&scale.to_le_bytes());
         b.extend_from_slice(&n_in.to_le_bytes());
         b.extend_from_slice(&n_out.to_le_bytes());
+        b.extend_from_slice(&0i32.to_le_bytes());
         b.extend_from_slice(&[0; VK_FIXED - 8]);
         b.extend_from_slice(&ic_len.to_le_bytes());
         b.extend(std::iter::repeat_n(0u8, ic_points * G1));

@@ -70,9 +70,9 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
         return Err(VerifyError::CommitmentMismatch);
     }
     let key_arch = hex(&header.architecture_digest);
-    for arch in [&record.architecture_digest, &bundle.architecture_digest] {
+    for (what, arch) in [("commitment record", &record.architecture_digest), ("proof bundle", &bundle.architecture_digest)] {
         if *arch != key_arch {
-            return Err(VerifyError::ArchitectureMismatch { key: key_arch, record: arch.clone() });
+            return Err(VerifyError::ArchitectureMismatch { key: key_arch, what, named: arch.clone() });
         }
     }
     let digest = vk_digest(vk_file);
@@ -85,6 +85,7 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
     }
     let unit = 2f64.powi(-header.output_scale);
     let floats_agree = bundle.output_scale == header.output_scale
+        && bundle.input_scale == header.input_scale
         && bundle.output_float.len() == n_out
         && bundle.output.iter().zip(&bundle.output_float).all(|(&q, &f)| q as f64 * unit == f);
     if !floats_agree {
@@ -104,6 +105,7 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
             output_float: bundle.output_float.clone(),
         }),
         Ok(false) => Err(VerifyError::PairingCheckFailed),
-        Err(_) => Err(VerifyError::PublicInputCount { expected: vk.gamma_abc_g1.len() - 1, got: public.len() }),
+        // Unreachable after the count check above; kept as an error, never a panic.
+        Err(_) => Err(VerifyError::PublicInputCount { expected: n_in + n_out, got: public.len() - 1 }),
     }
 }

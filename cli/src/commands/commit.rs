@@ -28,6 +28,9 @@ pub struct Commit {
 impl Commit {
     pub fn run(self) -> Result<()> {
         let model = load_model(&self.model)?;
+        if self.reuse_salt && !self.salt.exists() {
+            bail!("--reuse-salt: {} does not exist", self.salt.display());
+        }
         let salt = if self.salt.exists() {
             if !self.reuse_salt {
                 bail!("{} exists; pass --reuse-salt to commit with the salt it holds", self.salt.display());

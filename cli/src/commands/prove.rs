@@ -8,7 +8,7 @@ use rand::rngs::OsRng;
 use zkseal_circuits::input::parse_input;
 use zkseal_prover::commit::SaltFile;
 use zkseal_prover::keys::ProvingKeyFile;
-use zkseal_prover::prove::{check_inputs, key_vk_digest, prove};
+use zkseal_prover::prove::{check_inputs, prove};
 use zkseal_verifier::CommitmentRecord;
 
 use super::load_model;
@@ -51,7 +51,7 @@ impl Prove {
         let input = parse_input(&read_text(&self.input, MAX_INPUT_BYTES)?).with_context(|| format!("{}", self.input.display()))?;
         let key = ProvingKeyFile::from_bytes(&read_limited(&self.pk, MAX_KEY_BYTES)?).with_context(|| format!("{}", self.pk.display()))?;
         check_inputs(&model, &key, &salt, record.as_ref())?;
-        let bundle = prove(&model, &key, &key_vk_digest(&key), &salt, &input, &mut OsRng)?;
+        let bundle = prove(&model, &key, &salt, &input, &mut OsRng)?;
         write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
         println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
         Ok(())
