@@ -41,6 +41,8 @@ pub(super) struct Builder {
     logits_read: bool,
     input_shape: Vec<usize>,
     layers: Vec<FloatLayer>,
+    /// Zero padding `[top, left, bottom, right]` of a Pad node, waiting for its Conv.
+    pub pending_pad: Option<[u32; 4]>,
 }
 
 /// Walks `graph`; errors carry `node 'NAME' (OP): ` when a node is at fault.
@@ -71,6 +73,7 @@ pub(super) fn build(graph: &GraphProto) -> Result<Built, (String, E)> {
         logits_read: false,
         input_shape,
         layers: Vec::new(),
+        pending_pad: None,
     };
     for node in &graph.node {
         b.node(node).map_err(|k| (format!("node '{}' ({}): ", node.name, node.op_type), k))?;
@@ -182,6 +185,9 @@ impl Builder {
     fn finish(mut self, graph: &GraphProto) -> Result<Built, E> {
         if graph.output.is_empty() {
             return Err(E::Graph("the graph has no outputs".into()));
+        }
+        if self.pending_pad.is_some() {
+            return Err(E::Unsupported("a Pad that does not feed a Conv".into()));
         }
         for out in &graph.output {
             let name = &out.name;

@@ -17,6 +17,9 @@ const FLOAT_TYPES: [i64; 3] = [1, 10, 11];
 pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     let a = Attrs(node);
     let name = node.name.as_str();
+    if b.pending_pad.is_some() && !["Conv", "Pad", "Identity", "Cast", "Dropout"].contains(&node.op_type.as_str()) {
+        return Err(E::Unsupported("a Pad that does not feed a Conv".into()));
+    }
     match node.op_type.as_str() {
         "Identity" => {}
         "Dropout" => {
@@ -39,6 +42,8 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
         "Conv" => conv(b, node)?,
         "MaxPool" | "AveragePool" => pool(b, node)?,
         "GlobalAveragePool" => b.push(name, Op::GlobalAvgPool, None, &[])?,
+        "ReduceMean" => reduce_mean(b, node)?,
+        "Pad" => pad(b, node)?,
         "Flatten" => {
             let shape = b.shape().to_vec();
             // Flatten's axis lies in [−r, r]: the split point, not an element axis.
@@ -236,7 +241,13 @@ fn conv(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     if window::kernel(&a)?.is_some_and(|k| k != kernel) {
         return Err(E::Malformed("kernel_shape disagrees with the weights".into()));
     }
-    let win = window::resolve(&a, kernel, [x[2], x[3]])?;
+    // A preceding zero Pad becomes part of the convolution's own padding.
+    let pre = b.pending_pad.take().unwrap_or([0; 4]);
+    let padded_hw = [x[2] + (pre[0] + pre[2]) as usize, x[3] + (pre[1] + pre[3]) as usize];
+    let mut win = window::resolve(&a, kernel, padded_hw)?;
+    for (p, extra) in win.pads.iter_mut().zip(pre) {
+        *p += extra;
+    }
     let bias = match b.const_input(node, 2)? {
         Some(t) if t.len() == *o => t.as_f64()?,
         Some(t) => return Err(ShapeError::Mismatch { expected: vec![*o], got: t.dims.clone() }.into()),
@@ -369,4 +380,62 @@ fn elementwise(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), 
         _ => return Err(E::Unsupported("division by an activation".into())),
     };
     b.elementwise(&node.name, m, c)
+}
+
+/// Constant zero padding of the two spatial axes, held until the Conv it feeds.
+fn pad(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
+    let a = Attrs(node);
+    let mode = a.string("mode")?.unwrap_or_else(|| "constant".into());
+    if mode != "constant" {
+        return Err(E::Unsupported(format!("Pad mode '{mode}'")));
+    }
+    if b.const_input(node, 3)?.is_some() {
+        return Err(E::Unsupported("Pad with explicit axes".into()));
+    }
+    let pads = match a.ints("pads")? {
+        Some(p) => p,
+        None => b.const_input(node, 1)?.ok_or_else(|| E::Malformed("Pad without pads".into()))?.as_i64()?,
+    };
+    let value = match b.const_input(node, 2)? {
+        Some(t) => t.as_f64()?.first().copied().unwrap_or(0.0),
+        None => a.float_or("value", 0.0)? as f64,
+    };
+    if value != 0.0 {
+        return Err(E::Unsupported(format!("Pad with value {value}")));
+    }
+    // ONNX order: [x1_begin, x2_begin, x3_begin, x4_begin, x1_end, …] over [N, C, H, W].
+    if b.shape().len() != 4 || pads.len() != 8 || [0, 1, 4, 5].iter().any(|&i| pads[i] != 0) {
+        return Err(E::Unsupported(format!("Pad {pads:?} (only zero padding of H and W of an image)")));
+    }
+    let spatial = [pads[2], pads[3], pads[6], pads[7]];
+    if spatial.iter().any(|&p| !(0..=u32::MAX as i64 / 2).contains(&p)) {
+        return Err(E::Unsupported(format!("Pad {pads:?} (negative or huge)")));
+    }
+    let mut acc = b.pending_pad.unwrap_or([0; 4]);
+    for (t, p) in acc.iter_mut().zip(spatial) {
+        *t = t.saturating_add(p as u32);
+    }
+    b.pending_pad = Some(acc);
+    Ok(())
+}
+
+/// ReduceMean over H and W of an image is GlobalAveragePool.
+fn reduce_mean(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
+    let a = Attrs(node);
+    let rank = b.shape().len();
+    let axes = match a.ints("axes")? {
+        Some(v) => v,
+        None => b.const_input(node, 1)?.map(ConstTensor::as_i64).transpose()?.unwrap_or_default(),
+    };
+    let mut axes = axes.iter().map(|&v| axis(v, rank)).collect::<Result<Vec<_>, _>>()?;
+    axes.sort_unstable();
+    if rank != 4 || axes != [2, 3] {
+        return Err(E::Unsupported(format!("ReduceMean over axes {axes:?} of a tensor of rank {rank} (only H and W of an image)")));
+    }
+    let channels = b.shape()[1];
+    b.push(&node.name, Op::GlobalAvgPool, None, &[])?;
+    if a.int_or("keepdims", 1)? == 0 {
+        b.push_reshape(&node.name, vec![1, channels])?;
+    }
+    Ok(())
 }

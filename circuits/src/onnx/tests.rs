@@ -155,3 +155,65 @@ fn constant_folds_and_division_by_zero() {
     assert_eq!(m.layers.len(), 1);
     assert_eq!(m.evaluate(&[0.0, 1.0, 2.0, 3.0]), vec![-2.0, 0.0, 2.0, 4.0]);
 }
+
+fn ints_attr(name: &str, v: &[i64]) -> AttributeProto {
+    AttributeProto { name: name.into(), ints: v.to_vec(), type_: onnx_protobuf::attribute_proto::AttributeType::INTS.into(), ..Default::default() }
+}
+
+fn int_attr(name: &str, v: i64) -> AttributeProto {
+    AttributeProto { name: name.into(), i: v, type_: onnx_protobuf::attribute_proto::AttributeType::INT.into(), ..Default::default() }
+}
+
+fn int64s(name: &str, v: &[i64]) -> TensorProto {
+    TensorProto { name: name.into(), dims: vec![v.len() as i64], data_type: 7, int64_data: v.to_vec(), ..Default::default() }
+}
+
+/// x[1,2,4,4] → (Pad) → Conv(W[3,2,3,3]) with the given conv pads.
+fn conv_model(pad_node: bool, conv_pads: &[i64]) -> Vec<u8> {
+    let w: Vec<f32> = (0..54).map(|i| ((i * 7 % 11) as f32 - 5.0) / 8.0).collect();
+    let mut conv = node("Conv", &[if pad_node { "p" } else { "x" }, "W"], &["y"]);
+    conv.attribute.push(ints_attr("pads", conv_pads));
+    let mut nodes = vec![conv];
+    let mut inits = vec![floats("W", &[3, 2, 3, 3], &w)];
+    if pad_node {
+        nodes.insert(0, node("Pad", &["x", "pads"], &["p"]));
+        inits.push(int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1]));
+    }
+    bytes(13, &[1, 2, 4, 4], nodes, inits, &["y"])
+}
+
+#[test]
+fn a_zero_pad_folds_into_the_next_conv() {
+    let folded = import_onnx(&conv_model(true, &[0, 0, 0, 0]), "t.onnx").unwrap().model;
+    let plain = import_onnx(&conv_model(false, &[1, 1, 1, 1]), "t.onnx").unwrap().model;
+    assert_eq!(folded.layers.len(), 1);
+    let x: Vec<f64> = (0..32).map(|i| (i as f64 - 16.0) / 10.0).collect();
+    assert_eq!(folded.evaluate(&x), plain.evaluate(&x));
+    // A Pad that feeds anything but a Conv is refused (zeros would change a max or a mean).
+    let b = bytes(13, &[1, 2, 4, 4], vec![node("Pad", &["x", "pads"], &["p"]), node("Relu", &["p"], &["y"])], vec![int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1])], &["y"]);
+    assert!(matches!(kind(&b), E::Unsupported(m) if m.contains("Pad")));
+    let b = bytes(13, &[1, 2, 4, 4], vec![node("Pad", &["x", "pads"], &["y"])], vec![int64s("pads", &[0, 1, 0, 0, 0, 0, 0, 0])], &["y"]);
+    assert!(matches!(kind(&b), E::Unsupported(_)), "channel padding");
+}
+
+#[test]
+fn reduce_mean_over_the_plane_is_global_average_pooling() {
+    let mut rm = node("ReduceMean", &["x"], &["y"]);
+    rm.attribute.push(ints_attr("axes", &[-1, 2]));
+    rm.attribute.push(int_attr("keepdims", 0));
+    let m = import_onnx(&bytes(13, &[1, 2, 2, 2], vec![rm], vec![], &["y"]), "t.onnx").unwrap().model;
+    assert_eq!(m.layers.last().unwrap().output_shape, vec![1, 2]);
+    assert_eq!(m.evaluate(&[1.0, 2.0, 3.0, 4.0, -1.0, -1.0, -1.0, 3.0]), vec![2.5, 0.0]);
+    let mut rm = node("ReduceMean", &["x"], &["y"]);
+    rm.attribute.push(ints_attr("axes", &[1]));
+    assert!(matches!(kind(&bytes(13, &[1, 2, 2, 2], vec![rm], vec![], &["y"])), E::Unsupported(_)));
+}
+
+#[test]
+fn flatten_takes_negative_axes() {
+    let mut f = node("Flatten", &["x"], &["y"]);
+    f.attribute.push(int_attr("axis", -1));
+    let b = bytes(13, &[1, 2, 3], vec![f, node("Relu", &["y"], &["z"])], vec![], &["z"]);
+    let m = import_onnx(&b, "t.onnx").unwrap().model;
+    assert_eq!(m.layers[0].output_shape, vec![2, 3]);
+}
