@@ -71,3 +71,24 @@ fn a_forged_output_is_refused() {
     t.layers[last][0] += 1;
     assert!(satisfied(&model, &model, &t, c, &salt).is_none(), "the prover refuses a trace that is not the evaluator's");
 }
+
+#[test]
+fn the_size_estimate_is_exact() {
+    use zkseal_circuits::quant::quantize::{calibrate, quantize, synthetic_samples};
+    use zkseal_circuits::r1cs::estimate::{self, constraint_count};
+    for name in DIGITS_MODELS {
+        let (_, model) = digits_model(name);
+        let c = costs(&model.arch, model.architecture_digest()).unwrap();
+        assert_eq!(estimate::costs(&model.arch), c, "{name}: by component");
+        assert_eq!(constraint_count(&model.arch), c.total() as u64, "{name}");
+    }
+    // Every single-op fixture: paddings, strides, ceil mode, both average divisors.
+    for name in zkseal_tests::op_fixture_names() {
+        let m = zkseal_tests::import(&format!("ops/{name}.onnx")).model;
+        let n = m.input_shape.iter().product();
+        let cal = calibrate(&m, &synthetic_samples(16, n)).unwrap();
+        let (arch, _) = quantize(&m, &cal, &zkseal_circuits::QuantConfig::default()).unwrap();
+        let digest = zkseal_circuits::format::architecture_digest(&arch);
+        assert_eq!(constraint_count(&arch), costs(&arch, digest).unwrap().total() as u64, "{name}");
+    }
+}

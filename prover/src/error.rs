@@ -14,6 +14,8 @@ pub enum ProverError {
     RecordMismatch { record: String, model: String },
     #[error("the commitment record's commitment is not what this model and salt commit to")]
     CommitmentMismatch,
+    #[error("the circuit has {constraints} constraints and {reason}; refusing before running out of memory")]
+    TooLarge { constraints: u64, reason: String },
     #[error(transparent)]
     Eval(#[from] EvalError),
     #[error("the new proof does not verify ({0}); nothing was written")]

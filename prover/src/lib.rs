@@ -9,6 +9,7 @@ pub mod commit;
 mod error;
 pub mod keys;
 pub mod prove;
+pub mod resources;
 pub mod setup;
 
 pub use error::ProverError;

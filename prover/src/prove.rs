@@ -44,6 +44,7 @@ pub fn prove<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> Result<ProofBundle, ProverError> {
     check_inputs(model, key, salt, None)?;
+    crate::resources::check_machine(&model.arch)?;
     let arch_digest = model.architecture_digest();
     let q = quantize_input(&model.arch, input)?;
     let trace = evaluate(&model.arch, &model.weights, &q)?;

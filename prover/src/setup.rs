@@ -31,6 +31,7 @@ pub fn key_header(arch: &Architecture) -> KeyHeader {
 /// Makes the proving key (whose `verifying_key_file` is the verifying key) for `arch`.
 /// Callers outside tests pass `rand::rngs::OsRng`.
 pub fn setup<R: RngCore + CryptoRng>(arch: &Architecture, rng: &mut R) -> Result<ProvingKeyFile, ProverError> {
+    crate::resources::check_machine(arch)?;
     let header = key_header(arch);
     let circuit = ModelCircuit { arch, arch_digest: header.architecture_digest, witness: None };
     let (pk, _vk) = Groth16::<Bn254>::circuit_specific_setup(circuit, rng)?;

@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::{json, Value};
 use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES};
 use zkseal_circuits::quant::arch::Architecture;
-use zkseal_circuits::r1cs::circuit::costs;
+use zkseal_circuits::r1cs::estimate::{costs, domain_size, memory_estimate};
 use zkseal_circuits::Model;
 
 use crate::files::read_limited;
@@ -71,15 +71,17 @@ fn describe(arch: &Architecture, mut report: Value) -> Value {
     report["output"] = json!(arch.output());
     report["parameters"] = json!(arch.parameter_count());
     report["layers"] = json!(layers);
-    // The Groth16 circuit's size depends on the architecture only.
-    if let Ok(c) = costs(arch, architecture_digest(arch)) {
-        report["constraints"] = json!({
-            "commitment": c.commitment,
-            "linear": c.linear,
-            "nonlinear": c.nonlinear,
-            "total": c.total(),
-        });
-    }
+    // The Groth16 circuit's size depends on the architecture only; counted without
+    // building it, so inspecting a huge model is cheap.
+    let c = costs(arch);
+    report["constraints"] = json!({
+        "commitment": c.commitment,
+        "linear": c.linear,
+        "nonlinear": c.nonlinear,
+        "total": c.total(),
+    });
+    report["groth16_domain"] = json!(domain_size(arch));
+    report["memory_estimate_bytes"] = json!(memory_estimate(arch));
     report
 }
 

@@ -1,0 +1,101 @@
+//! The circuit's size from the architecture alone, without synthesizing it.
+//!
+//! Setup and prove use it to refuse a model too large for the machine before
+//! allocating anything; `specs/circuit.md` gives the same formulas. A test checks
+//! that it equals the synthesized count for every bundled model.
+
+use super::{pool, range, rescale, Costs};
+use crate::commitment::{packing_plan, value_widths, CHUNK};
+use crate::model::op::{Op, Window2d};
+use crate::quant::arch::Architecture;
+
+/// Header elements hashed before the packed weights (`commitment::header`).
+const HEADER_FIELDS: usize = 7;
+
+/// Number of constraints of `arch`'s circuit.
+pub fn constraint_count(arch: &Architecture) -> u64 {
+    costs(arch).total() as u64
+}
+
+/// Constraints of `arch`'s circuit by component, as `circuit::costs` counts them.
+pub fn costs(arch: &Architecture) -> Costs {
+    let widths = value_widths(arch);
+    let packed = packing_plan(&widths).len() as u64;
+    let calls = (HEADER_FIELDS as u64 + packed).div_ceil(CHUNK as u64);
+    // Value range checks, the Poseidon chain (504 per call, less the S-boxes of the
+    // lanes that start constant), and the final equality.
+    let commitment = widths.iter().map(|&w| range::cost(w) as u64).sum::<u64>() + 471 * calls + 3 * packed + 3 + 1;
+    let input = arch.input.len() as u64 * range::cost(arch.input.bits) as u64;
+    let (mut linear, mut nonlinear) = (0u64, input);
+    let mut signs = false;
+    for (i, layer) in arch.layers.iter().enumerate() {
+        let x = arch.input_of(i).dims();
+        let y = layer.output.dims();
+        let bits = layer.output.bits;
+        let outputs = layer.output.len() as u64;
+        let (cost, keeps_signs, is_linear) = match (&layer.op, &layer.rescale) {
+            (op, Some(r)) => {
+                let macs = match op {
+                    Op::Dense { in_features, out_features } => (x.iter().product::<usize>() / *in_features as usize) as u64 * *in_features as u64 * *out_features as u64,
+                    Op::Conv2d { in_channels, out_channels, window } => {
+                        let (rows, cols) = tap_extents(window, [x[2], x[3]], [y[2], y[3]]);
+                        *out_channels as u64 * *in_channels as u64 * rows * cols
+                    }
+                    _ => outputs,
+                };
+                (macs + outputs * rescale::cost(r.shift, bits) as u64, true, true)
+            }
+            (Op::Relu, None) => (outputs * if signs { 1 } else { range::cost(bits) as u64 + 1 }, false, false),
+            (Op::MaxPool { window } | Op::AvgPool { window, .. }, None) => {
+                let mut sum = 0u64;
+                for oy in 0..y[2] {
+                    for ox in 0..y[3] {
+                        let w = window.window(oy, ox, x[2], x[3]);
+                        sum += match &layer.op {
+                            Op::AvgPool { count_include_pad: true, .. } => pool::mean_cost(w.padded_area, bits),
+                            Op::AvgPool { .. } => pool::mean_cost(w.area(), bits),
+                            _ => pool::max_cost(w.area(), bits),
+                        } as u64;
+                    }
+                }
+                (sum * x[1] as u64, false, false)
+            }
+            (Op::GlobalAvgPool, None) => (x[1] as u64 * pool::mean_cost(x[2] * x[3], bits) as u64, false, false),
+            (Op::Reshape | Op::Transpose { .. }, None) => (0, signs, false),
+            _ => (0, false, false),
+        };
+        if is_linear {
+            linear += cost;
+        } else {
+            nonlinear += cost;
+        }
+        signs = keeps_signs;
+    }
+    let outputs = arch.output().len() as u64;
+    let to = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    Costs { commitment: to(commitment), linear: to(linear), nonlinear: to(nonlinear + outputs) }
+}
+
+/// `(Σ_oy rows(oy), Σ_ox cols(ox))`: in-bounds window extents over all outputs, whose
+/// product is the number of taps per (output channel, input channel) pair.
+fn tap_extents(window: &Window2d, hw: [usize; 2], out_hw: [usize; 2]) -> (u64, u64) {
+    let rows = (0..out_hw[0]).map(|oy| window.window(oy, 0, hw[0], hw[1]).rows.len() as u64).sum();
+    let cols = (0..out_hw[1]).map(|ox| window.window(0, ox, hw[0], hw[1]).cols.len() as u64).sum();
+    (rows, cols)
+}
+
+/// The Groth16 evaluation domain: the next power of two above constraints plus public
+/// inputs (arkworks adds one constraint per instance variable).
+pub fn domain_size(arch: &Architecture) -> u64 {
+    let instance = 2 + arch.input.len() as u64 + arch.output().len() as u64;
+    (constraint_count(arch) + instance).next_power_of_two()
+}
+
+/// Largest domain BN254's scalar field supports (two-adicity 28).
+pub const MAX_DOMAIN: u64 = 1 << 28;
+
+/// Peak memory of setup or prove, in bytes: measured at about 3.2 KB per domain element
+/// (2^16: 0.32 GiB; 2^21: 6.0 GiB) plus a fixed 128 MiB.
+pub fn memory_estimate(arch: &Architecture) -> u64 {
+    domain_size(arch).saturating_mul(3200).saturating_add(128 << 20)
+}

@@ -1,0 +1,83 @@
+//! Refusing work the machine cannot hold, before allocating it.
+//!
+//! Setup and prove need memory in proportion to the Groth16 domain
+//! (`r1cs::estimate::memory_estimate`); above what is available they stop with a
+//! message saying how much is needed, instead of being killed by the kernel.
+
+use zkseal_circuits::r1cs::estimate::{constraint_count, domain_size, memory_estimate, MAX_DOMAIN};
+use zkseal_circuits::Architecture;
+
+use crate::ProverError;
+
+/// Bytes of memory available to this process now (Linux `MemAvailable`), if known.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// Refuses `arch` when its circuit exceeds the field's domain or `available` bytes.
+pub fn check_fits(arch: &Architecture, available: Option<u64>) -> Result<(), ProverError> {
+    let constraints = constraint_count(arch);
+    if domain_size(arch) > MAX_DOMAIN {
+        return Err(ProverError::TooLarge {
+            constraints,
+            reason: "its Groth16 domain exceeds BN254's 2^28 (the field's two-adicity)".into(),
+        });
+    }
+    let needed = memory_estimate(arch);
+    match available {
+        Some(avail) if needed > avail => Err(ProverError::TooLarge {
+            constraints,
+            reason: format!("it needs about {:.1} GiB of memory and {:.1} GiB is available", gib(needed), gib(avail)),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `check_fits` against this machine's available memory.
+pub fn check_machine(arch: &Architecture) -> Result<(), ProverError> {
+    check_fits(arch, available_memory())
+}
+
+fn gib(bytes: u64) -> f64 {
+    bytes as f64 / (1u64 << 30) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use zkseal_circuits::quant::arch::{QLayer, Rescale, TensorSpec};
+    use zkseal_circuits::model::op::Op;
+
+    use super::*;
+
+    fn dense(n_in: u32, n_out: u32) -> Architecture {
+        let rescale = Rescale { weight_scale: 0, weight_bits: 12, bias_bits: 40, acc_bits: 50, shift: 0 };
+        Architecture {
+            input: TensorSpec { shape: vec![1, n_in], scale: 0, bits: 16 },
+            layers: vec![QLayer {
+                name: "d".into(),
+                op: Op::Dense { in_features: n_in, out_features: n_out },
+                output: TensorSpec { shape: vec![1, n_out], scale: 0, bits: 16 },
+                rescale: Some(rescale),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_model_larger_than_memory_is_refused_with_the_figures() {
+        let small = dense(64, 10);
+        assert!(check_fits(&small, Some(64 << 30)).is_ok());
+        let err = check_fits(&small, Some(1 << 20)).unwrap_err().to_string();
+        assert!(err.contains("GiB of memory") && err.contains("constraints"), "{err}");
+        // 2048 × 2048 weights: ~68M constraints, a 2^27 domain, ~400 GiB.
+        let huge = dense(2048, 2048);
+        let err = check_fits(&huge, Some(24 << 30)).unwrap_err().to_string();
+        assert!(err.contains("refusing"), "{err}");
+        assert!(check_fits(&huge, None).is_ok(), "no memory figure, no memory refusal");
+        // 4096 × 4096: beyond the largest domain BN254 supports, whatever the memory.
+        let err = check_fits(&dense(4096, 4096), None).unwrap_err().to_string();
+        assert!(err.contains("2^28"), "{err}");
+    }
+}
