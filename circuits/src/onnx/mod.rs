@@ -10,6 +10,7 @@
 mod attrs;
 mod builder;
 mod consts;
+mod image;
 mod lower;
 mod tensor;
 mod window;
