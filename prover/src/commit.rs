@@ -1,6 +1,7 @@
 //! The owner's commitment: a fresh secret salt, the Poseidon commitment, the public
 //! record and the private salt file.
 
+use ark_bn254::Fr;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use zkseal_circuits::commitment::{commit as poseidon_commit, Salt};
@@ -56,11 +57,16 @@ pub fn fresh_salt<R: RngCore + CryptoRng>(rng: &mut R) -> Salt {
 pub fn commitment_record(model: &Model, salt: &Salt) -> CommitmentRecord {
     let digest = model.architecture_digest();
     let c = poseidon_commit(&model.arch, &digest, &model.weights, salt);
+    record(hex(&model.model_id()), hex(&digest), &c)
+}
+
+/// The record naming `model_id` (hex), `architecture_digest` (hex) and commitment `c`.
+pub fn record(model_id: String, architecture_digest: String, c: &Fr) -> CommitmentRecord {
     CommitmentRecord {
         format_version: RECORD_VERSION,
         scheme: COMMITMENT_SCHEME_POSEIDON.to_string(),
-        model_id: hex(&model.model_id()),
-        architecture_digest: hex(&digest),
-        commitment: field_to_decimal(&c),
+        model_id,
+        architecture_digest,
+        commitment: field_to_decimal(c),
     }
 }

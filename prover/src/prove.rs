@@ -72,7 +72,7 @@ pub fn prove<R: RngCore + CryptoRng>(
     };
     // A proof that would not verify (a wrong key, a bug) is refused here, not
     // published: the check costs a few milliseconds.
-    let record = crate::commit::commitment_record(model, salt);
+    let record = crate::commit::record(bundle.model_id.clone(), bundle.architecture_digest.clone(), &commitment);
     verify(&vk_file, &record, &bundle).map_err(ProverError::SelfCheck)?;
     Ok(bundle)
 }
