@@ -106,7 +106,12 @@ pub fn parse_jsonl(text: &str) -> impl Iterator<Item = (usize, Result<Vec<f64>, 
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line)| (i + 1, parse_object(line, &format!("line {}: ", i + 1))))
+        .map(|(i, line)| (i + 1, parse_jsonl_line(line, i + 1)))
+}
+
+/// One line (number `line`, 1-based) of a `.jsonl` file as one input.
+pub fn parse_jsonl_line(text: &str, line: usize) -> Result<Vec<f64>, InputError> {
+    parse_object(text, &format!("line {line}: "))
 }
 
 #[cfg(test)]

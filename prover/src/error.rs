@@ -16,6 +16,10 @@ pub enum ProverError {
     CommitmentMismatch,
     #[error("the circuit has {constraints} constraints and {reason}; refusing before running out of memory")]
     TooLarge { constraints: u64, reason: String },
+    #[error("cannot read or write {what}: {reason}")]
+    Io { what: &'static str, reason: String },
+    #[error("the proofs file holds proofs of model {found}, not of this model ({model})")]
+    ProofsFileMismatch { found: String, model: String },
     #[error(transparent)]
     Eval(#[from] EvalError),
     #[error("the new proof does not verify ({0}); nothing was written")]

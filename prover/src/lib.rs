@@ -5,6 +5,7 @@
 //! (auditor makes keys from the weight-free architecture), `prove` (owner proves one
 //! inference). Verification lives in the `zkseal-verifier` crate.
 
+pub mod batch;
 pub mod commit;
 mod error;
 pub mod keys;

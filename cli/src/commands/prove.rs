@@ -1,8 +1,14 @@
 //! `zkseal prove MODEL.zkq --pk KEYS_DIR/proving.key --salt SALT_FILE --input INPUT.json -o PROOF.json`
+//! `zkseal prove MODEL.zkq --pk … --salt … --batch INPUTS.jsonl -o PROOFS.jsonl`
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use zkseal_circuits::commitment::Salt;
+use zkseal_circuits::Model;
+use zkseal_prover::batch::prove_batch;
 use clap::Args;
 use rand::rngs::OsRng;
 use zkseal_circuits::input::parse_input;
@@ -18,6 +24,7 @@ use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};
 const MAX_KEY_BYTES: usize = 16 << 30;
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["input", "batch"])))]
 pub struct Prove {
     /// The quantized model file.
     model: PathBuf,
@@ -29,7 +36,12 @@ pub struct Prove {
     salt: PathBuf,
     /// The input: {"input": [...]} or {"input_data": [[...]]}.
     #[arg(long)]
-    input: PathBuf,
+    input: Option<PathBuf>,
+    /// Many inputs (JSONL, one per line), proved in parallel into a JSONL proofs file
+    /// ({"line": N, "bundle": {...}} or {"line": N, "error": "..."} per line). Re-running
+    /// skips the lines already proved; a killed run loses no finished proof.
+    #[arg(long)]
+    batch: Option<PathBuf>,
     /// The published commitment record, checked against the model and salt.
     #[arg(long)]
     commitment: Option<PathBuf>,
@@ -48,12 +60,49 @@ impl Prove {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
             None => None,
         };
-        let input = parse_input(&read_text(&self.input, MAX_INPUT_BYTES)?).with_context(|| format!("{}", self.input.display()))?;
         let key = ProvingKeyFile::from_bytes(&read_limited(&self.pk, MAX_KEY_BYTES)?).with_context(|| format!("{}", self.pk.display()))?;
         check_inputs(&model, &key, &salt, record.as_ref())?;
+        if let Some(batch) = &self.batch {
+            return run_batch(&model, &key, &salt, batch, &self.output);
+        }
+        let path = self.input.as_ref().expect("clap requires --input or --batch");
+        let input = parse_input(&read_text(path, MAX_INPUT_BYTES)?).with_context(|| format!("{}", path.display()))?;
         let bundle = prove(&model, &key, &salt, &input, &mut OsRng)?;
         write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
         println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
         Ok(())
     }
+}
+
+/// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal.
+fn run_batch(model: &Model, key: &ProvingKeyFile, salt: &Salt, inputs: &Path, output: &Path) -> Result<()> {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} proofs, {per_sec}, ETA {eta}")
+                .expect("valid template"),
+        );
+        bar
+    });
+    let mut progress = |done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    };
+    let summary = prove_batch(model, key, salt, inputs, output, &mut progress)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    println!(
+        "{}: {} proved, {} already there, {} failed",
+        output.display(),
+        summary.proved,
+        summary.skipped,
+        summary.failed
+    );
+    if summary.failed > 0 {
+        bail!("{} input lines could not be proved; their reasons are in {}", summary.failed, output.display());
+    }
+    Ok(())
 }
