@@ -116,6 +116,22 @@ fn the_whole_flow_and_its_exit_codes() {
     assert!(c == 1 && err.contains("record"), "{err}");
     assert!(!f.path("no.json").exists(), "no proof written on refusal");
 
+    // Batch: two good lines and a bad one; the bad one is recorded and fails the run.
+    let test_lines: Vec<String> = std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().take(2).map(str::to_string).collect();
+    std::fs::write(f.path("batch.jsonl"), format!("{}\n{{\"input\": [1]}}\n{}\n", test_lines[0], test_lines[1])).unwrap();
+    let (zkq, salt_a, batch_in, proofs) = (f.path("a.zkq"), f.path("a.salt"), f.path("batch.jsonl"), f.path("proofs.jsonl"));
+    let batch = ["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt_a), "--batch", p(&batch_in), "-o", p(&proofs)];
+    let (c, err) = code(&batch);
+    assert!(c == 1 && err.contains("1 input lines could not be proved"), "{err}");
+    let out: Vec<Value> = std::fs::read_to_string(f.path("proofs.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(out.len(), 3);
+    for l in out.iter().filter(|l| l.get("bundle").is_some()) {
+        std::fs::write(f.path("one.json"), l["bundle"].to_string()).unwrap();
+        assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "one.json").0, 0);
+    }
+    let again = zkseal(&batch);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 proved, 3 already there"), "resumed: nothing redone");
+
     let info: Value = serde_json::from_str(&ok(&["inspect", p(&f.path("a.zkq")), "--json"])).unwrap();
     let c = &info["constraints"];
     assert_eq!(c["total"].as_u64().unwrap(), ["commitment", "linear", "nonlinear"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>());
