@@ -39,7 +39,8 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let cs = ConstraintSystem::<Fr>::new_ref();
                 let witness = CircuitWitness { weights: &m.weights, salt: &salt, trace: &trace, commitment };
-                let circuit = ModelCircuit { arch: &m.arch, arch_digest: m.architecture_digest(), witness: Some(witness) };
+                let circuit =
+                    ModelCircuit { arch: &m.arch, arch_digest: m.architecture_digest(), witness: Some(witness) };
                 circuit.generate_constraints(cs.clone()).unwrap();
                 black_box(cs.num_constraints())
             })
@@ -57,7 +58,9 @@ fn bench(c: &mut Criterion) {
         });
 
         let pvk = prepare_verifying_key(&key.pk.vk);
-        let proof_bytes: Vec<u8> = (0..bundle.proof.len() / 2).map(|i| u8::from_str_radix(&bundle.proof[2 * i..2 * i + 2], 16).unwrap()).collect();
+        let proof_bytes: Vec<u8> = (0..bundle.proof.len() / 2)
+            .map(|i| u8::from_str_radix(&bundle.proof[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
         let proof = Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).unwrap();
         let inputs = public_inputs(parse_field(&bundle.commitment).unwrap(), &bundle.input, &bundle.output);
         assert_eq!(inputs[1], int_to_field(bundle.input[0]));

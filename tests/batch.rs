@@ -21,7 +21,8 @@ fn lines(path: &std::path::Path) -> Vec<BatchLine> {
 #[test]
 fn batch_proves_resumes_and_refuses_foreign_files() {
     let (_, model) = digits_model("torch_mlp");
-    let key = ProvingKeyFile::from_bytes(&setup(&model.arch, &mut StdRng::seed_from_u64(5)).unwrap().to_bytes()).unwrap();
+    let key =
+        ProvingKeyFile::from_bytes(&setup(&model.arch, &mut StdRng::seed_from_u64(5)).unwrap().to_bytes()).unwrap();
     let vk = key.verifying_key_file();
     let salt = Salt([3; 32]);
     let record = commitment_record(&model, &salt);
@@ -66,11 +67,17 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
     let mut damaged = std::fs::read_to_string(&out).unwrap();
     damaged.replace_range(10..12, "##");
     std::fs::write(&out, &damaged).unwrap();
-    assert!(matches!(prove_batch(&model, &key, &salt, &inputs, &out, &mut |_, _| {}), Err(ProverError::Malformed { .. })));
+    assert!(matches!(
+        prove_batch(&model, &key, &salt, &inputs, &out, &mut |_, _| {}),
+        Err(ProverError::Malformed { .. })
+    ));
 
     // Another model's proofs file.
     let (_, other) = digits_model("tf_mlp");
     let good = resumed.iter().map(|l| serde_json::to_string(l).unwrap() + "\n").collect::<String>();
     std::fs::write(&out, good).unwrap();
-    assert!(matches!(prove_batch(&other, &key, &salt, &inputs, &out, &mut |_, _| {}), Err(ProverError::ProofsFileMismatch { .. })));
+    assert!(matches!(
+        prove_batch(&other, &key, &salt, &inputs, &out, &mut |_, _| {}),
+        Err(ProverError::ProofsFileMismatch { .. })
+    ));
 }

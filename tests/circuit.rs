@@ -69,7 +69,10 @@ fn a_forged_output_is_refused() {
     let mut t = trace(&model, &inputs[0]);
     let last = t.layers.len() - 1;
     t.layers[last][0] += 1;
-    assert!(satisfied(&model, &model, &t, c, &salt).is_none(), "the prover refuses a trace that is not the evaluator's");
+    assert!(
+        satisfied(&model, &model, &t, c, &salt).is_none(),
+        "the prover refuses a trace that is not the evaluator's"
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The canonical model file: round trip, identity, and refusal of damaged bytes.
 
-use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError, MODEL_MAGIC};
+use zkseal_circuits::format::{
+    architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError, MODEL_MAGIC,
+};
 use zkseal_circuits::Model;
 use zkseal_tests::digits_model;
 

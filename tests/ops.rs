@@ -17,7 +17,11 @@ fn float_path_matches_onnxruntime() {
         let imported = import(&format!("ops/{name}.onnx"));
         let m = &imported.model;
         assert_eq!(m.input_shape, fx.input_shape, "{name}");
-        assert_eq!(m.layers.last().unwrap().output_shape.iter().product::<usize>(), fx.output_shape.iter().product::<usize>(), "{name}");
+        assert_eq!(
+            m.layers.last().unwrap().output_shape.iter().product::<usize>(),
+            fx.output_shape.iter().product::<usize>(),
+            "{name}"
+        );
         for (x, want) in fx.inputs.iter().zip(&fx.outputs) {
             let got = m.evaluate(x);
             assert_eq!(got.len(), want.len(), "{name}");

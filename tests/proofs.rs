@@ -16,8 +16,8 @@ use zkseal_prover::commit::commitment_record;
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::prove::prove;
 use zkseal_prover::setup::setup;
-use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, VerifyError};
 use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
+use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, VerifyError};
 
 struct Proved {
     model: Model,

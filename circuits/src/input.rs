@@ -81,8 +81,7 @@ fn flatten(v: &Value, out: &mut Vec<f64>, at: &str) -> Result<(), InputError> {
 /// Samples from a `.jsonl` file (one object per line), or from a single JSON object
 /// whose values concatenate several samples of `sample_len` (EZKL's calibration files).
 pub fn parse_samples(text: &str, sample_len: usize) -> Result<Vec<Vec<f64>>, InputError> {
-    let lines: Vec<(usize, &str)> =
-        text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
     let whole_object = lines.len() != 1 && serde_json::from_str::<InputObject>(text).is_ok();
     if lines.len() == 1 || whole_object {
         let values = parse_object(text, "")?;
@@ -127,7 +126,10 @@ mod tests {
 
     #[test]
     fn malformed_inputs_rejected() {
-        assert!(matches!(parse_input(r#"{"input_data": [[1], [2]]}"#), Err(InputError::SeveralTensors { count: 2, .. })));
+        assert!(matches!(
+            parse_input(r#"{"input_data": [[1], [2]]}"#),
+            Err(InputError::SeveralTensors { count: 2, .. })
+        ));
         assert!(matches!(parse_input(r#"{"input": [1], "input": [2]}"#), Err(InputError::Json { .. })));
         assert!(matches!(parse_input(r#"{"input": [1, "x"]}"#), Err(InputError::NotNumber { .. })));
         assert!(matches!(parse_input(r#"{"input": [1, null]}"#), Err(InputError::NotNumber { .. })));

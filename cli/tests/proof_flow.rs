@@ -43,7 +43,14 @@ impl Flow {
         let onnx = data(&format!("models/{model}.onnx"));
         let cal = data("digits/calibration.jsonl");
         ok(&["import", p(&onnx), "-o", p(&self.path(&format!("{tag}.zkq"))), "--calibration", p(&cal)]);
-        ok(&["commit", p(&self.path(&format!("{tag}.zkq"))), "-o", p(&self.path(&format!("{tag}.commitment.json"))), "--salt", p(&self.path(&format!("{tag}.salt")))]);
+        ok(&[
+            "commit",
+            p(&self.path(&format!("{tag}.zkq"))),
+            "-o",
+            p(&self.path(&format!("{tag}.commitment.json"))),
+            "--salt",
+            p(&self.path(&format!("{tag}.salt"))),
+        ]);
     }
 
     fn verify(&self, vk: &str, commitment: &str, proof: &str) -> (i32, String) {
@@ -72,19 +79,49 @@ fn the_whole_flow_and_its_exit_codes() {
     }
     let (c, err) = code(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("x.json")), "--salt", p(&f.path("a.salt"))]);
     assert_eq!(c, 1, "an existing salt file is never overwritten: {err}");
-    ok(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("again.json")), "--salt", p(&f.path("a.salt")), "--reuse-salt"]);
+    ok(&[
+        "commit",
+        p(&f.path("a.zkq")),
+        "-o",
+        p(&f.path("again.json")),
+        "--salt",
+        p(&f.path("a.salt")),
+        "--reuse-salt",
+    ]);
     assert_eq!(std::fs::read_to_string(f.path("again.json")).unwrap(), record, "commitments are deterministic");
 
     // Keys from the architecture file alone.
     ok(&["arch", p(&f.path("a.zkq")), "-o", p(&f.path("a.zka"))]);
     ok(&["setup", p(&f.path("a.zka")), "-o", p(&f.path("keys"))]);
     let input = f.path("x.json");
-    std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap()).unwrap();
+    std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap())
+        .unwrap();
     let pk = f.path("keys/proving.key");
-    ok(&["prove", p(&f.path("a.zkq")), "--pk", p(&pk), "--salt", p(&f.path("a.salt")), "--input", p(&input), "-o", p(&f.path("proof.json")), "--commitment", p(&f.path("a.commitment.json"))]);
+    ok(&[
+        "prove",
+        p(&f.path("a.zkq")),
+        "--pk",
+        p(&pk),
+        "--salt",
+        p(&f.path("a.salt")),
+        "--input",
+        p(&input),
+        "-o",
+        p(&f.path("proof.json")),
+        "--commitment",
+        p(&f.path("a.commitment.json")),
+    ]);
 
     assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "proof.json").0, 0);
-    let out = ok(&["verify", "--vk", p(&f.path("keys/verifying.key")), "--commitment", p(&f.path("a.commitment.json")), p(&f.path("proof.json")), "--json"]);
+    let out = ok(&[
+        "verify",
+        "--vk",
+        p(&f.path("keys/verifying.key")),
+        "--commitment",
+        p(&f.path("a.commitment.json")),
+        p(&f.path("proof.json")),
+        "--json",
+    ]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["valid"], true);
 
@@ -108,22 +145,64 @@ fn the_whole_flow_and_its_exit_codes() {
     assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "missing.json").0, 2);
 
     // The prover refuses another model's salt, a mismatching record, another architecture's key.
-    let (c, err) = code(&["prove", p(&f.path("b.zkq")), "--pk", p(&pk), "--salt", p(&f.path("a.salt")), "--input", p(&input), "-o", p(&f.path("no.json"))]);
+    let (c, err) = code(&[
+        "prove",
+        p(&f.path("b.zkq")),
+        "--pk",
+        p(&pk),
+        "--salt",
+        p(&f.path("a.salt")),
+        "--input",
+        p(&input),
+        "-o",
+        p(&f.path("no.json")),
+    ]);
     assert!(c == 1 && err.contains("salt"), "{err}");
-    let (c, err) = code(&["prove", p(&f.path("b.zkq")), "--pk", p(&pk), "--salt", p(&f.path("b.salt")), "--input", p(&input), "-o", p(&f.path("no.json"))]);
+    let (c, err) = code(&[
+        "prove",
+        p(&f.path("b.zkq")),
+        "--pk",
+        p(&pk),
+        "--salt",
+        p(&f.path("b.salt")),
+        "--input",
+        p(&input),
+        "-o",
+        p(&f.path("no.json")),
+    ]);
     assert!(c == 1 && err.contains("architecture"), "{err}");
-    let (c, err) = code(&["prove", p(&f.path("a.zkq")), "--pk", p(&pk), "--salt", p(&f.path("a.salt")), "--input", p(&input), "-o", p(&f.path("no.json")), "--commitment", p(&f.path("b.commitment.json"))]);
+    let (c, err) = code(&[
+        "prove",
+        p(&f.path("a.zkq")),
+        "--pk",
+        p(&pk),
+        "--salt",
+        p(&f.path("a.salt")),
+        "--input",
+        p(&input),
+        "-o",
+        p(&f.path("no.json")),
+        "--commitment",
+        p(&f.path("b.commitment.json")),
+    ]);
     assert!(c == 1 && err.contains("record"), "{err}");
     assert!(!f.path("no.json").exists(), "no proof written on refusal");
 
     // Batch: two good lines and a bad one; the bad one is recorded and fails the run.
-    let test_lines: Vec<String> = std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().take(2).map(str::to_string).collect();
-    std::fs::write(f.path("batch.jsonl"), format!("{}\n{{\"input\": [1]}}\n{}\n", test_lines[0], test_lines[1])).unwrap();
-    let (zkq, salt_a, batch_in, proofs) = (f.path("a.zkq"), f.path("a.salt"), f.path("batch.jsonl"), f.path("proofs.jsonl"));
+    let test_lines: Vec<String> =
+        std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().take(2).map(str::to_string).collect();
+    std::fs::write(f.path("batch.jsonl"), format!("{}\n{{\"input\": [1]}}\n{}\n", test_lines[0], test_lines[1]))
+        .unwrap();
+    let (zkq, salt_a, batch_in, proofs) =
+        (f.path("a.zkq"), f.path("a.salt"), f.path("batch.jsonl"), f.path("proofs.jsonl"));
     let batch = ["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt_a), "--batch", p(&batch_in), "-o", p(&proofs)];
     let (c, err) = code(&batch);
     assert!(c == 1 && err.contains("1 input lines could not be proved"), "{err}");
-    let out: Vec<Value> = std::fs::read_to_string(f.path("proofs.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out: Vec<Value> = std::fs::read_to_string(f.path("proofs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(out.len(), 3);
     for l in out.iter().filter(|l| l.get("bundle").is_some()) {
         std::fs::write(f.path("one.json"), l["bundle"].to_string()).unwrap();
@@ -134,5 +213,8 @@ fn the_whole_flow_and_its_exit_codes() {
 
     let info: Value = serde_json::from_str(&ok(&["inspect", p(&f.path("a.zkq")), "--json"])).unwrap();
     let c = &info["constraints"];
-    assert_eq!(c["total"].as_u64().unwrap(), ["commitment", "linear", "nonlinear"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>());
+    assert_eq!(
+        c["total"].as_u64().unwrap(),
+        ["commitment", "linear", "nonlinear"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>()
+    );
 }

@@ -134,7 +134,10 @@ fn resume(output: &Path, model_id: &str) -> Result<HashSet<usize>, ProverError> 
     while let Some(end) = rest.iter().position(|&b| b == b'\n') {
         let line: BatchLine = serde_json::from_slice(&rest[..end]).map_err(|e| ProverError::Malformed {
             what: "proofs file",
-            reason: format!("line {} is damaged ({e}); it is not a torn last line, so nothing is overwritten", done.len() + 1),
+            reason: format!(
+                "line {} is damaged ({e}); it is not a torn last line, so nothing is overwritten",
+                done.len() + 1
+            ),
         })?;
         if let Some(b) = &line.bundle {
             if b.model_id != model_id {

@@ -39,9 +39,8 @@ impl SaltFile {
         if self.model_id != model_id {
             return Err(ProverError::SaltMismatch { salt: self.model_id.clone(), model: model_id });
         }
-        let bytes: [u8; 32] = unhex(&self.salt)
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| bad("salt must be 32 bytes of hex"))?;
+        let bytes: [u8; 32] =
+            unhex(&self.salt).and_then(|b| b.try_into().ok()).ok_or_else(|| bad("salt must be 32 bytes of hex"))?;
         Ok(Salt(bytes))
     }
 }

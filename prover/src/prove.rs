@@ -11,17 +11,27 @@ use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::Model;
-use zkseal_verifier::{field_to_decimal, verify, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
+use zkseal_verifier::{
+    field_to_decimal, verify, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION,
+};
 
 use crate::keys::ProvingKeyFile;
 use crate::ProverError;
 
 /// Refuses a key made for another architecture, and a record for another model or
 /// another commitment.
-pub fn check_inputs(model: &Model, key: &ProvingKeyFile, salt: &Salt, record: Option<&CommitmentRecord>) -> Result<(), ProverError> {
+pub fn check_inputs(
+    model: &Model,
+    key: &ProvingKeyFile,
+    salt: &Salt,
+    record: Option<&CommitmentRecord>,
+) -> Result<(), ProverError> {
     let digest = model.architecture_digest();
     if key.header.architecture_digest != digest {
-        return Err(ProverError::ArchitectureMismatch { key: hex(&key.header.architecture_digest), model: hex(&digest) });
+        return Err(ProverError::ArchitectureMismatch {
+            key: hex(&key.header.architecture_digest),
+            model: hex(&digest),
+        });
     }
     if let Some(r) = record {
         let model_id = hex(&model.model_id());

@@ -47,8 +47,8 @@ fn gib(bytes: u64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use zkseal_circuits::quant::arch::{QLayer, Rescale, TensorSpec};
     use zkseal_circuits::model::op::Op;
+    use zkseal_circuits::quant::arch::{QLayer, Rescale, TensorSpec};
 
     use super::*;
 

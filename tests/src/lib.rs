@@ -53,7 +53,8 @@ pub struct Reference {
     pub outputs: Vec<Vec<f64>>,
 }
 
-pub const DIGITS_MODELS: [&str; 7] = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2", "tf_mlp", "tf_cnn"];
+pub const DIGITS_MODELS: [&str; 7] =
+    ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2", "tf_mlp", "tf_cnn"];
 
 pub fn reference(model: &str) -> Reference {
     serde_json::from_slice(&read(&format!("models/{model}.reference.json"))).expect("reference json")
@@ -68,10 +69,7 @@ struct Labelled {
 /// The digits test samples and labels.
 pub fn digits_test() -> (Vec<Vec<f64>>, Vec<usize>) {
     let text = String::from_utf8(read("digits/test.jsonl")).expect("utf8");
-    text.lines()
-        .map(|l| serde_json::from_str::<Labelled>(l).expect("test line"))
-        .map(|s| (s.input, s.label))
-        .unzip()
+    text.lines().map(|l| serde_json::from_str::<Labelled>(l).expect("test line")).map(|s| (s.input, s.label)).unzip()
 }
 
 pub fn digits_calibration() -> Vec<Vec<f64>> {

@@ -32,7 +32,13 @@ pub enum VerifyError {
 impl VerifyError {
     /// Whether the input could not be read at all (as opposed to being invalid).
     pub fn is_malformed(&self) -> bool {
-        matches!(self, VerifyError::Malformed { .. } | VerifyError::Version { .. } | VerifyError::Backend(_) | VerifyError::Point(_))
+        matches!(
+            self,
+            VerifyError::Malformed { .. }
+                | VerifyError::Version { .. }
+                | VerifyError::Backend(_)
+                | VerifyError::Point(_)
+        )
     }
 
     pub(crate) fn malformed(what: &'static str, reason: impl ToString) -> Self {

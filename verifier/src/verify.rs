@@ -33,7 +33,8 @@ pub struct Verified {
 pub fn verify_bytes(vk_file: &[u8], record_json: &[u8], bundle_json: &[u8]) -> Result<Verified, VerifyError> {
     let record: CommitmentRecord =
         serde_json::from_slice(record_json).map_err(|e| VerifyError::malformed("commitment record", e))?;
-    let bundle: ProofBundle = serde_json::from_slice(bundle_json).map_err(|e| VerifyError::malformed("proof bundle", e))?;
+    let bundle: ProofBundle =
+        serde_json::from_slice(bundle_json).map_err(|e| VerifyError::malformed("proof bundle", e))?;
     verify(vk_file, &record, &bundle)
 }
 
@@ -60,7 +61,8 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
     let proof_bytes = unhex(&bundle.proof)
         .filter(|b| b.len() == PROOF_BYTES)
         .ok_or_else(|| VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex")))?;
-    let proof = Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).map_err(|_| VerifyError::Point("proof"))?;
+    let proof =
+        Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).map_err(|_| VerifyError::Point("proof"))?;
 
     // Bindings the pairing does not cover.
     if bundle.model_id != record.model_id {
@@ -70,7 +72,9 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
         return Err(VerifyError::CommitmentMismatch);
     }
     let key_arch = hex(&header.architecture_digest);
-    for (what, arch) in [("commitment record", &record.architecture_digest), ("proof bundle", &bundle.architecture_digest)] {
+    for (what, arch) in
+        [("commitment record", &record.architecture_digest), ("proof bundle", &bundle.architecture_digest)]
+    {
         if *arch != key_arch {
             return Err(VerifyError::ArchitectureMismatch { key: key_arch, what, named: arch.clone() });
         }
@@ -81,7 +85,10 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
     }
     let (n_in, n_out) = (header.input_len as usize, header.output_len as usize);
     if bundle.input.len() != n_in || bundle.output.len() != n_out {
-        return Err(VerifyError::PublicInputCount { expected: n_in + n_out, got: bundle.input.len() + bundle.output.len() });
+        return Err(VerifyError::PublicInputCount {
+            expected: n_in + n_out,
+            got: bundle.input.len() + bundle.output.len(),
+        });
     }
     let unit = 2f64.powi(-header.output_scale);
     let floats_agree = bundle.output_scale == header.output_scale

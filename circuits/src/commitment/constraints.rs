@@ -31,7 +31,13 @@ pub fn poseidon_config() -> PoseidonConfig<Fr> {
 pub struct CommitmentGadget;
 
 impl CommitmentGadget {
-    pub fn commit(s: &Synth, arch_digest: &[u8; 32], salt: Option<&Salt>, values: &[Wire], widths: &[u32]) -> Result<FpVar<Fr>> {
+    pub fn commit(
+        s: &Synth,
+        arch_digest: &[u8; 32],
+        salt: Option<&Salt>,
+        values: &[Wire],
+        widths: &[u32],
+    ) -> Result<FpVar<Fr>> {
         let plan = packing_plan(widths);
         // The salt is private: its two halves are witnesses. The rest of the header is
         // fixed by the architecture, so it enters as constants.
@@ -75,8 +81,8 @@ mod tests {
 
     use super::super::{commit, value_widths, values};
     use super::*;
-    use crate::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
     use crate::model::op::Op;
+    use crate::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
     use crate::r1cs::range::signed;
     use crate::r1cs::testing::{satisfied, synth};
 
@@ -86,7 +92,12 @@ mod tests {
         let rescale = Rescale { weight_scale: 0, weight_bits: 12, bias_bits: 30, acc_bits: 40, shift: 0 };
         let arch = Architecture {
             input: TensorSpec { shape: vec![1, 30], scale: 0, bits: 8 },
-            layers: vec![QLayer { name: "d".into(), op, output: TensorSpec { shape: vec![1, 1], scale: 0, bits: 8 }, rescale: Some(rescale) }],
+            layers: vec![QLayer {
+                name: "d".into(),
+                op,
+                output: TensorSpec { shape: vec![1, 1], scale: 0, bits: 8 },
+                rescale: Some(rescale),
+            }],
         };
         let weight: Vec<i64> = (0..30).map(|i| (i * 997 % 4096) - 2048).collect();
         (arch, Weights { layers: vec![LayerWeights { weight, bias: vec![-123_456] }] })

@@ -42,9 +42,7 @@ pub fn value_widths(arch: &Architecture) -> Vec<u32> {
     arch.layers
         .iter()
         .filter_map(|l| Some((l.op.param_sizes()?, l.rescale.as_ref()?)))
-        .flat_map(|((nw, nb), r)| {
-            std::iter::repeat_n(r.weight_bits, nw).chain(std::iter::repeat_n(r.bias_bits, nb))
-        })
+        .flat_map(|((nw, nb), r)| std::iter::repeat_n(r.weight_bits, nw).chain(std::iter::repeat_n(r.bias_bits, nb)))
         .collect()
 }
 
@@ -79,7 +77,9 @@ pub fn pack(values: &[i64], widths: &[u32]) -> Vec<Fr> {
     packing_plan(widths)
         .iter()
         .map(|slots| {
-            slots.iter().fold(Fr::from(0u64), |acc, &(i, off)| acc + Fr::from(slot_value(values[i], widths[i])) * pow2(off))
+            slots
+                .iter()
+                .fold(Fr::from(0u64), |acc, &(i, off)| acc + Fr::from(slot_value(values[i], widths[i])) * pow2(off))
         })
         .collect()
 }
@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn circomlib_test_vectors() {
         assert_eq!(poseidon(&[1, 2]), "7853200120776062878684798364095072458815029376092732009249414926327459813530");
-        assert_eq!(poseidon(&[1, 2, 3, 4]), "18821383157269793795438455681495246036402687001665670618754263018637548127333");
+        assert_eq!(
+            poseidon(&[1, 2, 3, 4]),
+            "18821383157269793795438455681495246036402687001665670618754263018637548127333"
+        );
     }
 
     #[test]

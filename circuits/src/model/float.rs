@@ -41,14 +41,8 @@ impl FloatModel {
         for (i, layer) in self.layers.iter().enumerate() {
             let input = if i == 0 { x } else { &trace[i - 1] };
             let params = layer.params.as_ref().map(|(w, b)| (w.as_slice(), b.as_slice()));
-            let y = apply(
-                &layer.op,
-                input,
-                self.input_shape_of(i),
-                &layer.output_shape,
-                params,
-                &|sum, n| sum / n as f64,
-            );
+            let y =
+                apply(&layer.op, input, self.input_shape_of(i), &layer.output_shape, params, &|sum, n| sum / n as f64);
             trace.push(y);
         }
         trace

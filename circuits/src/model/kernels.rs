@@ -38,7 +38,13 @@ pub fn dense<T: Scalar>(x: &[T], w: &[T], b: &[T], in_features: usize) -> Vec<T>
 /// Every tap of a convolution: `f(output, input, weight)` for each product
 /// `x[input]·w[weight]` summed into `y[output]`, for `x` of `[C, H, W]` and `w` of
 /// `[O][C][kh][kw]` (out-of-range inputs, the zero padding, have no tap).
-pub fn conv2d_taps(chw: [usize; 3], out_channels: usize, window: &Window2d, out_hw: [usize; 2], mut f: impl FnMut(usize, usize, usize)) {
+pub fn conv2d_taps(
+    chw: [usize; 3],
+    out_channels: usize,
+    window: &Window2d,
+    out_hw: [usize; 2],
+    mut f: impl FnMut(usize, usize, usize),
+) {
     let [c, h, wd] = chw;
     let [kh, kw] = [window.kernel[0] as usize, window.kernel[1] as usize];
     let [oh, ow] = out_hw;
@@ -75,7 +81,12 @@ pub fn conv2d<T: Scalar>(x: &[T], chw: [usize; 3], w: &[T], b: &[T], window: &Wi
 
 /// Every pooling window: `f(output, inputs, count)` with the in-bounds input indices
 /// of each output of a `[C, H, W]` input.
-pub fn pool_windows(chw: [usize; 3], window: &Window2d, out_hw: [usize; 2], mut f: impl FnMut(usize, &mut dyn Iterator<Item = usize>, PoolCount)) {
+pub fn pool_windows(
+    chw: [usize; 3],
+    window: &Window2d,
+    out_hw: [usize; 2],
+    mut f: impl FnMut(usize, &mut dyn Iterator<Item = usize>, PoolCount),
+) {
     let [c, h, w] = chw;
     let [oh, ow] = out_hw;
     for ci in 0..c {
@@ -132,11 +143,7 @@ pub fn plane_sums<T: Scalar>(x: &[T], plane: usize) -> Vec<T> {
 
 /// `x ⊙ m + c` with `m`, `c` of `param_shape` broadcast to `x_shape`.
 pub fn affine<T: Scalar>(x: &[T], x_shape: &[usize], m: &[T], c: &[T], param_shape: &[usize]) -> Vec<T> {
-    broadcast_map(param_shape, x_shape)
-        .into_iter()
-        .zip(x)
-        .map(|(p, &xi)| xi * m[p] + c[p])
-        .collect()
+    broadcast_map(param_shape, x_shape).into_iter().zip(x).map(|(p, &xi)| xi * m[p] + c[p]).collect()
 }
 
 /// Elements of `x` (shape `x_shape`) permuted by `perm`.

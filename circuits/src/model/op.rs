@@ -225,9 +225,6 @@ impl Op {
 fn image_hw(x: &[usize], channels: Option<usize>) -> Result<[usize; 2], ShapeError> {
     match x {
         [1, c, h, w] if channels.is_none_or(|want| want == *c) => Ok([*h, *w]),
-        _ => Err(ShapeError::Mismatch {
-            expected: vec![1, channels.unwrap_or(0), 0, 0],
-            got: x.to_vec(),
-        }),
+        _ => Err(ShapeError::Mismatch { expected: vec![1, channels.unwrap_or(0), 0, 0], got: x.to_vec() }),
     }
 }

@@ -46,8 +46,7 @@ pub fn check_size(shape: &[usize]) -> Result<(), ShapeError> {
 
 /// Whether `param` broadcasts to exactly `x` (numpy rules, `param` never enlarges `x`).
 pub fn broadcasts_to(param: &[usize], x: &[usize]) -> bool {
-    param.len() <= x.len()
-        && param.iter().rev().zip(x.iter().rev()).all(|(&p, &d)| p == d || p == 1)
+    param.len() <= x.len() && param.iter().rev().zip(x.iter().rev()).all(|(&p, &d)| p == d || p == 1)
 }
 
 /// Row-major strides of `shape`.
@@ -85,12 +84,7 @@ pub fn transpose_map(x: &[usize], perm: &[usize]) -> Vec<usize> {
     let y: Vec<usize> = perm.iter().map(|&p| x[p]).collect();
     let ystrides = strides(&y);
     (0..numel(&y))
-        .map(|flat| {
-            perm.iter()
-                .enumerate()
-                .map(|(axis, &p)| (flat / ystrides[axis] % y[axis]) * xstrides[p])
-                .sum()
-        })
+        .map(|flat| perm.iter().enumerate().map(|(axis, &p)| (flat / ystrides[axis] % y[axis]) * xstrides[p]).sum())
         .collect()
 }
 

@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use onnx_protobuf::type_proto::Value as TypeValue;
 use onnx_protobuf::tensor_shape_proto::dimension::Value as Dim;
+use onnx_protobuf::type_proto::Value as TypeValue;
 use onnx_protobuf::{GraphProto, NodeProto, ValueInfoProto};
 
 use super::tensor::{decode, ConstTensor};
@@ -17,8 +17,25 @@ use crate::model::shape::{broadcast_map, check_size, numel};
 const HEAD_OPS: &[&str] = &["Softmax", "LogSoftmax", "ArgMax", "Hardmax", "Sigmoid", "ZipMap"];
 /// Ops that may follow a head (reading only head outputs and constants).
 const HEAD_TAIL_OPS: &[&str] = &[
-    "Softmax", "LogSoftmax", "ArgMax", "Hardmax", "Sigmoid", "ZipMap", "ArrayFeatureExtractor", "Cast", "Reshape",
-    "Identity", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Sub", "Mul", "Add", "Div", "Gather",
+    "Softmax",
+    "LogSoftmax",
+    "ArgMax",
+    "Hardmax",
+    "Sigmoid",
+    "ZipMap",
+    "ArrayFeatureExtractor",
+    "Cast",
+    "Reshape",
+    "Identity",
+    "Flatten",
+    "Squeeze",
+    "Unsqueeze",
+    "Concat",
+    "Sub",
+    "Mul",
+    "Add",
+    "Div",
+    "Gather",
 ];
 
 pub(super) struct Built {
@@ -59,7 +76,10 @@ pub(super) fn build(graph: &GraphProto) -> Result<Built, (String, E)> {
     let inputs: Vec<&ValueInfoProto> = graph.input.iter().filter(|i| !consts.contains_key(&i.name)).collect();
     let [input] = inputs.as_slice() else {
         let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-        return Err(bare(E::Graph(format!("the graph has {} inputs {names:?}; zkseal models take exactly one", names.len()))));
+        return Err(bare(E::Graph(format!(
+            "the graph has {} inputs {names:?}; zkseal models take exactly one",
+            names.len()
+        ))));
     };
     let input_shape = input_shape(input).map_err(bare)?;
     let mut b = Builder {
@@ -101,7 +121,9 @@ fn input_shape(input: &ValueInfoProto) -> Result<Vec<usize>, E> {
         .iter()
         .enumerate()
         .map(|(i, d)| match &d.value {
-            Some(Dim::DimValue(v)) if *v > 0 => usize::try_from(*v).map_err(|_| E::TooLarge(format!("input dimension {v}"))),
+            Some(Dim::DimValue(v)) if *v > 0 => {
+                usize::try_from(*v).map_err(|_| E::TooLarge(format!("input dimension {v}")))
+            }
             _ if i == 0 && rank > 1 => Ok(1),
             Some(Dim::DimParam(p)) => Err(E::DynamicShape(format!("input '{name}' dimension {i} is symbolic ('{p}')"))),
             Some(Dim::DimValue(v)) => Err(E::DynamicShape(format!("input '{name}' dimension {i} is {v}"))),
@@ -138,7 +160,10 @@ impl Builder {
             return consts::fold(self, node);
         }
         if self.logits_read {
-            return Err(E::Graph("reads the activation after the classifier head began; zkseal proves one chain ending in the logits".into()));
+            return Err(E::Graph(
+                "reads the activation after the classifier head began; zkseal proves one chain ending in the logits"
+                    .into(),
+            ));
         }
         let [(pos, id)] = act_inputs.as_slice() else {
             return Err(E::Unsupported("ops combining two activations (residual or branching graphs)".into()));
@@ -196,7 +221,11 @@ impl Builder {
             }
             match self.acts.get(name) {
                 Some(&id) if id == self.act_id => {}
-                Some(_) => return Err(E::Graph(format!("graph output '{name}' is an intermediate activation; zkseal proves one output"))),
+                Some(_) => {
+                    return Err(E::Graph(format!(
+                        "graph output '{name}' is an intermediate activation; zkseal proves one output"
+                    )))
+                }
                 None => return Err(E::Graph(format!("graph output '{name}' is not computed from the input"))),
             }
         }
@@ -220,9 +249,7 @@ impl Builder {
     }
 
     pub fn constant(&self, name: &str) -> Result<&ConstTensor, E> {
-        self.consts
-            .get(name)
-            .ok_or_else(|| E::Unsupported(format!("input '{name}' must be a constant")))
+        self.consts.get(name).ok_or_else(|| E::Unsupported(format!("input '{name}' must be a constant")))
     }
 
     /// A const input by position, or `None` when absent.
@@ -247,13 +274,18 @@ impl Builder {
             self.acts.insert(first.clone(), self.act_id);
         }
         for extra in outs {
-            self.unavailable
-                .insert(extra.clone(), format!("a secondary output of {} (unsupported)", node.op_type));
+            self.unavailable.insert(extra.clone(), format!("a secondary output of {} (unsupported)", node.op_type));
         }
     }
 
     /// Appends a layer after the current activation.
-    pub fn push(&mut self, name: &str, op: Op, params: Option<(Vec<f64>, Vec<f64>)>, declared: &[usize]) -> Result<(), E> {
+    pub fn push(
+        &mut self,
+        name: &str,
+        op: Op,
+        params: Option<(Vec<f64>, Vec<f64>)>,
+        declared: &[usize],
+    ) -> Result<(), E> {
         let output_shape = op.output_shape(self.shape(), declared)?;
         check_size(&output_shape)?;
         self.layers.push(FloatLayer { name: name.to_string(), op, output_shape, params });

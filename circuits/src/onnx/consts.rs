@@ -44,7 +44,10 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
                 .iter()
                 .map(|&i| {
                     let j = if i < 0 { i + n } else { i };
-                    (0..n).contains(&j).then_some(j as usize).ok_or_else(|| E::Malformed(format!("Gather index {i} out of range")))
+                    (0..n)
+                        .contains(&j)
+                        .then_some(j as usize)
+                        .ok_or_else(|| E::Malformed(format!("Gather index {i} out of range")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let data = match &data.data {
@@ -86,7 +89,9 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| match d {
-                    0 => x.dims.get(i).copied().ok_or_else(|| E::Malformed("Reshape copies a missing dimension".into())),
+                    0 => {
+                        x.dims.get(i).copied().ok_or_else(|| E::Malformed("Reshape copies a missing dimension".into()))
+                    }
                     -1 if known > 0 => Ok(x.len() / known as usize),
                     d if d > 0 => Ok(d as usize),
                     _ => Err(E::Malformed(format!("Reshape target {shape:?}"))),
@@ -147,7 +152,15 @@ fn arithmetic(op: &str, x: &ConstTensor, y: &ConstTensor) -> Result<ConstTensor,
     let dims = dx
         .iter()
         .zip(&dy)
-        .map(|(&a, &b)| if a == b || b == 1 { Ok(a) } else if a == 1 { Ok(b) } else { Err(E::Malformed(format!("{op} of shapes {:?} and {:?}", x.dims, y.dims))) })
+        .map(|(&a, &b)| {
+            if a == b || b == 1 {
+                Ok(a)
+            } else if a == 1 {
+                Ok(b)
+            } else {
+                Err(E::Malformed(format!("{op} of shapes {:?} and {:?}", x.dims, y.dims)))
+            }
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let (ix, iy) = (broadcast_map(&dx, &dims), broadcast_map(&dy, &dims));
     if let (Data::Int(a), Data::Int(b)) = (&x.data, &y.data) {

@@ -108,7 +108,9 @@ pub(super) fn reduce_mean(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let mut axes = axes.iter().map(|&v| axis(v, rank)).collect::<Result<Vec<_>, _>>()?;
     axes.sort_unstable();
     if rank != 4 || axes != [2, 3] {
-        return Err(E::Unsupported(format!("ReduceMean over axes {axes:?} of a tensor of rank {rank} (only H and W of an image)")));
+        return Err(E::Unsupported(format!(
+            "ReduceMean over axes {axes:?} of a tensor of rank {rank} (only H and W of an image)"
+        )));
     }
     let channels = b.shape()[1];
     b.push(&node.name, Op::GlobalAvgPool, None, &[])?;

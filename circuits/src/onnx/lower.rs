@@ -4,8 +4,8 @@ use onnx_protobuf::NodeProto;
 
 use super::attrs::Attrs;
 use super::builder::Builder;
-use super::tensor::ConstTensor;
 use super::image;
+use super::tensor::ConstTensor;
 use super::ImportErrorKind as E;
 use crate::model::op::Op;
 use crate::model::shape::{broadcast_map, broadcasts_to, numel, ShapeError};
@@ -68,7 +68,10 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
             let rank = b.shape().len();
             let perm: Vec<i64> = a.ints("perm")?.unwrap_or_else(|| (0..rank as i64).rev().collect());
             if perm.iter().enumerate().any(|(i, &p)| p != i as i64) {
-                let perm = perm.iter().map(|&p| u32::try_from(p).map_err(|_| ShapeError::Permutation)).collect::<Result<_, _>>()?;
+                let perm = perm
+                    .iter()
+                    .map(|&p| u32::try_from(p).map_err(|_| ShapeError::Permutation))
+                    .collect::<Result<_, _>>()?;
                 b.push(name, Op::Transpose { perm }, None, &[])?;
             }
         }
@@ -122,7 +125,11 @@ fn dense_weights(m: &ConstTensor, k: usize, n: usize, transposed: bool, alpha: f
     let v = m.as_f64()?;
     let dims_ok = if transposed { m.dims == [n, k] } else { m.dims == [k, n] };
     if !dims_ok {
-        return Err(ShapeError::Mismatch { expected: if transposed { vec![n, k] } else { vec![k, n] }, got: m.dims.clone() }.into());
+        return Err(ShapeError::Mismatch {
+            expected: if transposed { vec![n, k] } else { vec![k, n] },
+            got: m.dims.clone(),
+        }
+        .into());
     }
     Ok((0..n)
         .flat_map(|o| (0..k).map(move |i| (o, i)))
@@ -187,9 +194,8 @@ fn gemm(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
             // A' is m × k; as Dense weights (rows = outputs m) that is A' itself, i.e.
             // `dense_weights` of a k × m matrix given transposed iff A is not.
             let weights = dense_weights(&w, k, m, !ta, alpha)?;
-            let bias = broadcast_const(c.as_ref(), &[m, n], beta)?.map(|full| {
-                (0..n).flat_map(|j| (0..m).map(move |i| (i, j))).map(|(i, j)| full[i * n + j]).collect()
-            });
+            let bias = broadcast_const(c.as_ref(), &[m, n], beta)?
+                .map(|full| (0..n).flat_map(|j| (0..m).map(move |i| (i, j))).map(|(i, j)| full[i * n + j]).collect());
             push_dense(b, name, weights, k, m, bias)?;
             b.push(name, transpose, None, &[])
         }
@@ -202,7 +208,8 @@ fn matmul(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     if act_pos > 1 {
         return Err(E::Malformed("MatMul with more than two inputs".into()));
     }
-    let other = b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("MatMul needs two inputs".into()))?.clone();
+    let other =
+        b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("MatMul needs two inputs".into()))?.clone();
     if other.dims.len() != 2 {
         return Err(E::Unsupported(format!("MatMul with a constant of rank {}", other.dims.len())));
     }
@@ -234,7 +241,9 @@ fn reshape(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let mut infer = None;
     for (i, &d) in target.iter().enumerate() {
         match d {
-            0 if !allow_zero => out.push(*x.get(i).ok_or_else(|| E::Malformed("Reshape copies a missing dimension".into()))?),
+            0 if !allow_zero => {
+                out.push(*x.get(i).ok_or_else(|| E::Malformed("Reshape copies a missing dimension".into()))?)
+            }
             -1 if infer.is_none() => {
                 infer = Some(i);
                 out.push(1);
@@ -317,7 +326,10 @@ fn elementwise(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), 
     let k = b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("binary op with one input".into()))?;
     let shape = b.shape().to_vec();
     if !broadcasts_to(&k.dims, &shape) {
-        return Err(E::Unsupported(format!("a constant of shape {:?} that broadcasting would enlarge the activation {shape:?} with", k.dims)));
+        return Err(E::Unsupported(format!(
+            "a constant of shape {:?} that broadcasting would enlarge the activation {shape:?} with",
+            k.dims
+        )));
     }
     let v = k.as_f64()?;
     let full: Vec<f64> = broadcast_map(&k.dims, &shape).into_iter().map(|i| v[i]).collect();

@@ -112,7 +112,9 @@ pub fn decode(t: &TensorProto) -> Result<ConstTensor, E> {
     let check = |len: usize| if len == n { Ok(()) } else { Err(wrong_len(len)) };
     let data = match ty {
         DataType::FLOAT => match from_raw(4)? {
-            Some(c) => Data::Float(c.iter().map(|b| f32::from_le_bytes(b[..4].try_into().expect("4")) as f64).collect()),
+            Some(c) => {
+                Data::Float(c.iter().map(|b| f32::from_le_bytes(b[..4].try_into().expect("4")) as f64).collect())
+            }
             None => {
                 check(t.float_data.len())?;
                 Data::Float(t.float_data.iter().map(|&x| x as f64).collect())

@@ -11,8 +11,13 @@ use onnx_protobuf::{
 use super::{import_onnx, ImportErrorKind as E};
 
 fn value_info(name: &str, dims: &[i64]) -> ValueInfoProto {
-    let dim = dims.iter().map(|&d| Dimension { value: Some(dimension::Value::DimValue(d)), ..Default::default() }).collect();
-    let tensor = type_proto::Tensor { elem_type: 1, shape: Some(TensorShapeProto { dim, ..Default::default() }).into(), ..Default::default() };
+    let dim =
+        dims.iter().map(|&d| Dimension { value: Some(dimension::Value::DimValue(d)), ..Default::default() }).collect();
+    let tensor = type_proto::Tensor {
+        elem_type: 1,
+        shape: Some(TensorShapeProto { dim, ..Default::default() }).into(),
+        ..Default::default()
+    };
     ValueInfoProto {
         name: name.into(),
         type_: Some(TypeProto { value: Some(type_proto::Value::TensorType(tensor)), ..Default::default() }).into(),
@@ -59,7 +64,12 @@ fn kind(b: &[u8]) -> E {
 /// x[1,4] → Gemm(W[3,4] transB, b[3]) → y
 fn gemm_model(extra: Vec<NodeProto>, out: &str) -> Vec<u8> {
     let mut g = node("Gemm", &["x", "W", "b"], &["g"]);
-    g.attribute.push(AttributeProto { name: "transB".into(), i: 1, type_: onnx_protobuf::attribute_proto::AttributeType::INT.into(), ..Default::default() });
+    g.attribute.push(AttributeProto {
+        name: "transB".into(),
+        i: 1,
+        type_: onnx_protobuf::attribute_proto::AttributeType::INT.into(),
+        ..Default::default()
+    });
     let mut nodes = vec![g];
     nodes.extend(extra);
     bytes(13, &[1, 4], nodes, vec![floats("W", &[3, 4], &[0.5; 12]), floats("b", &[3], &[0.1, 0.2, 0.3])], &[out])
@@ -90,7 +100,8 @@ fn absurd_dimensions_are_refused_before_allocation() {
 
 #[test]
 fn inconsistent_or_external_tensor_data_is_refused() {
-    let short = TensorProto { name: "W".into(), dims: vec![4], data_type: 1, raw_data: vec![0; 3], ..Default::default() };
+    let short =
+        TensorProto { name: "W".into(), dims: vec![4], data_type: 1, raw_data: vec![0; 3], ..Default::default() };
     let b = bytes(13, &[1, 4], vec![node("Relu", &["x"], &["y"])], vec![short], &["y"]);
     assert!(matches!(kind(&b), E::Malformed(_)));
     let external = TensorProto {
@@ -157,15 +168,31 @@ fn constant_folds_and_division_by_zero() {
 }
 
 fn ints_attr(name: &str, v: &[i64]) -> AttributeProto {
-    AttributeProto { name: name.into(), ints: v.to_vec(), type_: onnx_protobuf::attribute_proto::AttributeType::INTS.into(), ..Default::default() }
+    AttributeProto {
+        name: name.into(),
+        ints: v.to_vec(),
+        type_: onnx_protobuf::attribute_proto::AttributeType::INTS.into(),
+        ..Default::default()
+    }
 }
 
 fn int_attr(name: &str, v: i64) -> AttributeProto {
-    AttributeProto { name: name.into(), i: v, type_: onnx_protobuf::attribute_proto::AttributeType::INT.into(), ..Default::default() }
+    AttributeProto {
+        name: name.into(),
+        i: v,
+        type_: onnx_protobuf::attribute_proto::AttributeType::INT.into(),
+        ..Default::default()
+    }
 }
 
 fn int64s(name: &str, v: &[i64]) -> TensorProto {
-    TensorProto { name: name.into(), dims: vec![v.len() as i64], data_type: 7, int64_data: v.to_vec(), ..Default::default() }
+    TensorProto {
+        name: name.into(),
+        dims: vec![v.len() as i64],
+        data_type: 7,
+        int64_data: v.to_vec(),
+        ..Default::default()
+    }
 }
 
 /// x[1,2,4,4] → (Pad) → Conv(W[3,2,3,3]) with the given conv pads.
@@ -190,9 +217,21 @@ fn a_zero_pad_folds_into_the_next_conv() {
     let x: Vec<f64> = (0..32).map(|i| (i as f64 - 16.0) / 10.0).collect();
     assert_eq!(folded.evaluate(&x), plain.evaluate(&x));
     // A Pad that feeds anything but a Conv is refused (zeros would change a max or a mean).
-    let b = bytes(13, &[1, 2, 4, 4], vec![node("Pad", &["x", "pads"], &["p"]), node("Relu", &["p"], &["y"])], vec![int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1])], &["y"]);
+    let b = bytes(
+        13,
+        &[1, 2, 4, 4],
+        vec![node("Pad", &["x", "pads"], &["p"]), node("Relu", &["p"], &["y"])],
+        vec![int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1])],
+        &["y"],
+    );
     assert!(matches!(kind(&b), E::Unsupported(m) if m.contains("Pad")));
-    let b = bytes(13, &[1, 2, 4, 4], vec![node("Pad", &["x", "pads"], &["y"])], vec![int64s("pads", &[0, 1, 0, 0, 0, 0, 0, 0])], &["y"]);
+    let b = bytes(
+        13,
+        &[1, 2, 4, 4],
+        vec![node("Pad", &["x", "pads"], &["y"])],
+        vec![int64s("pads", &[0, 1, 0, 0, 0, 0, 0, 0])],
+        &["y"],
+    );
     assert!(matches!(kind(&b), E::Unsupported(_)), "channel padding");
 }
 

@@ -39,7 +39,8 @@ pub fn resolve(a: &Attrs, kernel: [u32; 2], in_hw: [usize; 2]) -> Result<Window2
                 let out = n.div_ceil(s);
                 let total = ((out - 1) * s + k).saturating_sub(n) as u32;
                 let small = total / 2;
-                let (begin, end) = if auto_pad == "SAME_UPPER" { (small, total - small) } else { (total - small, small) };
+                let (begin, end) =
+                    if auto_pad == "SAME_UPPER" { (small, total - small) } else { (total - small, small) };
                 p[axis] = begin;
                 p[axis + 2] = end;
             }

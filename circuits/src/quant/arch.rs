@@ -131,7 +131,9 @@ impl Architecture {
             .enumerate()
             .map(|(i, l)| {
                 let per_output = match &l.op {
-                    Op::MaxPool { window } | Op::AvgPool { window, .. } => window.kernel[0] as u64 * window.kernel[1] as u64,
+                    Op::MaxPool { window } | Op::AvgPool { window, .. } => {
+                        window.kernel[0] as u64 * window.kernel[1] as u64
+                    }
                     Op::GlobalAvgPool => (self.input_of(i).len() / l.output.len().max(1)) as u64,
                     op => op.fan_in() as u64,
                 };
@@ -148,7 +150,11 @@ impl Architecture {
             return Err(ArchError::Format { index: 0, name: "input".into(), what: "input format out of range".into() });
         }
         if self.layers.len() > MAX_LAYERS {
-            return Err(ArchError::Format { index: MAX_LAYERS, name: String::new(), what: format!("more than {MAX_LAYERS} layers") });
+            return Err(ArchError::Format {
+                index: MAX_LAYERS,
+                name: String::new(),
+                what: format!("more than {MAX_LAYERS} layers"),
+            });
         }
         for (index, layer) in self.layers.iter().enumerate() {
             let err = |what: &str| ArchError::Format { index, name: layer.name.clone(), what: what.into() };

@@ -68,7 +68,11 @@ pub fn dequantize(spec: &TensorSpec, q: &[i64]) -> Vec<f64> {
 /// freshly quantized `Model` has); then every accumulator fits `i64`.
 pub fn evaluate(arch: &Architecture, weights: &Weights, input: &[i64]) -> Result<Trace, EvalError> {
     if input.len() != arch.input.len() {
-        return Err(EvalError::InputLength { expected: arch.input.len(), shape: arch.input.shape.clone(), got: input.len() });
+        return Err(EvalError::InputLength {
+            expected: arch.input.len(),
+            shape: arch.input.shape.clone(),
+            got: input.len(),
+        });
     }
     if let Some(index) = input.iter().position(|&q| !fits(q, arch.input.bits)) {
         return Err(EvalError::InputRange {

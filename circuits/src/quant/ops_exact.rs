@@ -47,7 +47,11 @@ fn dense_rescales_half_up() {
 
 #[test]
 fn conv_reads_zero_padding_and_strides() {
-    let op = Op::Conv2d { in_channels: 1, out_channels: 1, window: Window2d { kernel: [2, 2], stride: [2, 2], pads: [1, 1, 0, 0], ceil_mode: false } };
+    let op = Op::Conv2d {
+        in_channels: 1,
+        out_channels: 1,
+        window: Window2d { kernel: [2, 2], stride: [2, 2], pads: [1, 1, 0, 0], ceil_mode: false },
+    };
     let arch = one_layer(spec(&[1, 1, 3, 3], 0, 8), op, spec(&[1, 1, 2, 2], 0, 8), 0);
     // Padded input (top row and left column zero):
     //   0 0 0 0 / 0 1 2 3 / 0 4 5 6 / 0 7 8 9, kernel [[1, 2], [3, 4]], bias 1.

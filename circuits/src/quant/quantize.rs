@@ -6,7 +6,9 @@
 
 use thiserror::Error;
 
-use super::arch::{accumulator_bits, ArchError, Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights, MAX_ACC_BITS};
+use super::arch::{
+    accumulator_bits, ArchError, Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights, MAX_ACC_BITS,
+};
 use super::eval::{dequantize, evaluate, quantize_input};
 use super::rounding::{pow2, quantize_value, scale_for, signed_bits};
 use crate::model::float::FloatModel;
@@ -82,7 +84,11 @@ pub fn calibrate(model: &FloatModel, samples: &[Vec<f64>]) -> Result<Calibration
 }
 
 /// Quantizes `model` with the scales implied by `cal`.
-pub fn quantize(model: &FloatModel, cal: &Calibration, config: &QuantConfig) -> Result<(Architecture, Weights), QuantError> {
+pub fn quantize(
+    model: &FloatModel,
+    cal: &Calibration,
+    config: &QuantConfig,
+) -> Result<(Architecture, Weights), QuantError> {
     let (ab, wb) = (config.activation_bits, config.weight_bits);
     if !(2..=24).contains(&ab) || !(2..=24).contains(&wb) {
         return Err(QuantError::Config { activation_bits: ab, weight_bits: wb });
@@ -90,7 +96,8 @@ pub fn quantize(model: &FloatModel, cal: &Calibration, config: &QuantConfig) -> 
     // One bit of headroom over the calibrated maximum; weights use their full width.
     let act_limit = pow2(ab as i32 - 2);
     let weight_limit = pow2(wb as i32 - 1) - 1.0;
-    let spec = |shape: &[usize], scale: i32| TensorSpec { shape: shape.iter().map(|&d| d as u32).collect(), scale, bits: ab };
+    let spec =
+        |shape: &[usize], scale: i32| TensorSpec { shape: shape.iter().map(|&d| d as u32).collect(), scale, bits: ab };
 
     // An all-zero tensor is scaled as if its magnitude were 1, not at the extreme scale.
     let magnitude = |m: f64| if m > 0.0 { m } else { 1.0 };
@@ -116,7 +123,9 @@ pub fn quantize(model: &FloatModel, cal: &Calibration, config: &QuantConfig) -> 
         let weight_scale = scale_for(magnitude(w_max), weight_limit).min(pow_cap(in_spec.scale));
         let acc_scale = in_spec.scale + weight_scale;
         let out_scale = scale_for(magnitude(cal.layer_max[index]), act_limit).min(acc_scale);
-        let quantize_all = |v: &[f64], s: i32| v.iter().map(|&x| quantize_value(x, s).ok_or_else(bad)).collect::<Result<Vec<i64>, _>>();
+        let quantize_all = |v: &[f64], s: i32| {
+            v.iter().map(|&x| quantize_value(x, s).ok_or_else(bad)).collect::<Result<Vec<i64>, _>>()
+        };
         let wq = quantize_all(w, weight_scale)?;
         let bq = quantize_all(b, acc_scale)?;
         let fan_in = layer.op.fan_in();

@@ -69,10 +69,7 @@ pub fn fits(v: i64, bits: u32) -> bool {
 /// The largest scale `s` in `[MIN_SCALE, MAX_SCALE]` with `max_abs·2^s ≤ limit`
 /// (`MAX_SCALE` for an all-zero tensor). Exact: only powers of two are multiplied.
 pub fn scale_for(max_abs: f64, limit: f64) -> i32 {
-    (MIN_SCALE..=MAX_SCALE)
-        .rev()
-        .find(|&s| max_abs * pow2(s) <= limit)
-        .unwrap_or(MIN_SCALE)
+    (MIN_SCALE..=MAX_SCALE).rev().find(|&s| max_abs * pow2(s) <= limit).unwrap_or(MIN_SCALE)
 }
 
 /// Bits needed to hold `v` as a signed integer.

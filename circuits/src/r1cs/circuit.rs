@@ -8,9 +8,11 @@
 //! serve every weight set.
 
 use ark_bn254::Fr;
-use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
 use ark_r1cs_std::eq::EqGadget;
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode};
+use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode,
+};
 
 use super::rescale::{relu, relu_signed, rescale, Signed};
 use super::{linear, pool, range, Costs, Result, Synth, Wire};
@@ -128,7 +130,11 @@ impl ModelCircuit<'_> {
                 (Op::Relu, None) => {
                     let y = match &signs {
                         // `rescale_relu`: the sign bit of the preceding rescale, one constraint each.
-                        Some(sg) => cur.iter().zip(sg).map(|(x, n)| relu_signed(&s, &Signed { value: x.clone(), nonneg: n.clone() })).collect::<Result<Vec<_>>>()?,
+                        Some(sg) => cur
+                            .iter()
+                            .zip(sg)
+                            .map(|(x, n)| relu_signed(&s, &Signed { value: x.clone(), nonneg: n.clone() }))
+                            .collect::<Result<Vec<_>>>()?,
                         None => cur.iter().map(|x| relu(&s, x, bits)).collect::<Result<Vec<_>>>()?,
                     };
                     costs.nonlinear += s.take_count();

@@ -36,7 +36,11 @@ pub fn costs(arch: &Architecture) -> Costs {
         let (cost, keeps_signs, is_linear) = match (&layer.op, &layer.rescale) {
             (op, Some(r)) => {
                 let macs = match op {
-                    Op::Dense { in_features, out_features } => (x.iter().product::<usize>() / *in_features as usize) as u64 * *in_features as u64 * *out_features as u64,
+                    Op::Dense { in_features, out_features } => {
+                        (x.iter().product::<usize>() / *in_features as usize) as u64
+                            * *in_features as u64
+                            * *out_features as u64
+                    }
                     Op::Conv2d { in_channels, out_channels, window } => {
                         let (rows, cols) = tap_extents(window, [x[2], x[3]], [y[2], y[3]]);
                         *out_channels as u64 * *in_channels as u64 * rows * cols

@@ -33,7 +33,15 @@ pub fn dense(s: &Synth, x: &[Wire], w: &[Wire], b: &[Wire], in_features: usize) 
 }
 
 /// Convolution accumulators (`kernels::conv2d` with wires).
-pub fn conv2d(s: &Synth, x: &[Wire], chw: [usize; 3], w: &[Wire], b: &[Wire], window: &Window2d, out_hw: [usize; 2]) -> Result<Vec<Wire>> {
+pub fn conv2d(
+    s: &Synth,
+    x: &[Wire],
+    chw: [usize; 3],
+    w: &[Wire],
+    b: &[Wire],
+    window: &Window2d,
+    out_hw: [usize; 2],
+) -> Result<Vec<Wire>> {
     let plane = out_hw[0] * out_hw[1];
     let mut y: Vec<Wire> = b.iter().flat_map(|bo| std::iter::repeat_n(bo.clone(), plane)).collect();
     let mut taps = Vec::new();
@@ -45,7 +53,14 @@ pub fn conv2d(s: &Synth, x: &[Wire], chw: [usize; 3], w: &[Wire], b: &[Wire], wi
 }
 
 /// `x ⊙ m + c` with `m`, `c` broadcast from `param_shape`.
-pub fn affine(s: &Synth, x: &[Wire], x_shape: &[usize], m: &[Wire], c: &[Wire], param_shape: &[usize]) -> Result<Vec<Wire>> {
+pub fn affine(
+    s: &Synth,
+    x: &[Wire],
+    x_shape: &[usize],
+    m: &[Wire],
+    c: &[Wire],
+    param_shape: &[usize],
+) -> Result<Vec<Wire>> {
     broadcast_map(param_shape, x_shape)
         .into_iter()
         .zip(x)

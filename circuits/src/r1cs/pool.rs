@@ -65,7 +65,15 @@ pub fn mean(s: &Synth, window: &[Wire], n: usize, bits: u32) -> Result<Wire> {
 }
 
 /// Max or average pooling over `x` (`[C, H, W]`).
-pub fn pool2d(s: &Synth, x: &[Wire], chw: [usize; 3], window: &Window2d, out_hw: [usize; 2], average: Option<bool>, bits: u32) -> Result<Vec<Wire>> {
+pub fn pool2d(
+    s: &Synth,
+    x: &[Wire],
+    chw: [usize; 3],
+    window: &Window2d,
+    out_hw: [usize; 2],
+    average: Option<bool>,
+    bits: u32,
+) -> Result<Vec<Wire>> {
     let mut windows = Vec::new();
     pool_windows(chw, window, out_hw, |_, inputs, count| windows.push((inputs.collect::<Vec<_>>(), count)));
     windows
@@ -115,7 +123,9 @@ mod tests {
 
     #[test]
     fn mean_matches_native_and_refuses_tampering() {
-        for (v, n) in [(vec![1i64, 2, 3, 4], 4usize), (vec![-1, -2, -3, -4], 4), (vec![1, 2, 3, 4], 9), (vec![-5, 4, 7], 3)] {
+        for (v, n) in
+            [(vec![1i64, 2, 3, 4], 4usize), (vec![-1, -2, -3, -4], 4), (vec![1, 2, 3, 4], 9), (vec![-5, 4, 7], 3)]
+        {
             let s = synth();
             let w = wires(&s, &v);
             s.take_count();

@@ -37,7 +37,8 @@ impl Infer {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         if let Some(path) = &self.input {
-            let values = parse_input(&read_text(path, MAX_INPUT_BYTES)?).with_context(|| format!("{}", path.display()))?;
+            let values =
+                parse_input(&read_text(path, MAX_INPUT_BYTES)?).with_context(|| format!("{}", path.display()))?;
             let result = infer_one(&model, &values).with_context(|| format!("{}", path.display()))?;
             self.print(&mut out, &result)?;
         }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES};
+use zkseal_circuits::format::{
+    architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES,
+};
 use zkseal_circuits::quant::arch::Architecture;
 use zkseal_circuits::r1cs::estimate::{costs, domain_size, memory_estimate};
 use zkseal_circuits::Model;
@@ -93,7 +95,12 @@ fn print_text(r: &Value) {
     println!("architecture digest  {}", s(&r["architecture_digest"]));
     println!("format version       {}", r["format_version"]);
     if let Some(src) = r.get("source") {
-        println!("source               {} (opset {}), blake3 {}", s(&src["producer"]), src["opset"], s(&src["source_blake3"]));
+        println!(
+            "source               {} (opset {}), blake3 {}",
+            s(&src["producer"]),
+            src["opset"],
+            s(&src["source_blake3"])
+        );
         let head = src["stripped_head"].as_array().map_or(0, Vec::len);
         if head > 0 {
             println!("stripped head        {} (the model outputs the logits they read)", src["stripped_head"]);
@@ -113,11 +120,17 @@ fn print_text(r: &Value) {
         );
     }
     println!();
-    println!("{:>3}  {:<16} {:<24} {:<26} {:>9}  rescale", "#", "kind", "name", "output (shape, scale, bits)", "params");
+    println!(
+        "{:>3}  {:<16} {:<24} {:<26} {:>9}  rescale",
+        "#", "kind", "name", "output (shape, scale, bits)", "params"
+    );
     for l in r["layers"].as_array().into_iter().flatten() {
         let rescale = match &l["rescale"] {
             Value::Null => String::new(),
-            x => format!("w q{} {}-bit, shift {}, acc {}-bit", x["weight_scale"], x["weight_bits"], x["shift"], x["acc_bits"]),
+            x => format!(
+                "w q{} {}-bit, shift {}, acc {}-bit",
+                x["weight_scale"], x["weight_bits"], x["shift"], x["acc_bits"]
+            ),
         };
         println!(
             "{:>3}  {:<16} {:<24} {:<26} {:>9}  {rescale}",

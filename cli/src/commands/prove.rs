@@ -5,13 +5,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::OsRng;
 use zkseal_circuits::commitment::Salt;
+use zkseal_circuits::input::parse_input;
 use zkseal_circuits::Model;
 use zkseal_prover::batch::prove_batch;
-use clap::Args;
-use rand::rngs::OsRng;
-use zkseal_circuits::input::parse_input;
 use zkseal_prover::commit::SaltFile;
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::prove::{check_inputs, prove};
@@ -60,7 +60,8 @@ impl Prove {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
             None => None,
         };
-        let key = ProvingKeyFile::from_bytes(&read_limited(&self.pk, MAX_KEY_BYTES)?).with_context(|| format!("{}", self.pk.display()))?;
+        let key = ProvingKeyFile::from_bytes(&read_limited(&self.pk, MAX_KEY_BYTES)?)
+            .with_context(|| format!("{}", self.pk.display()))?;
         check_inputs(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
             return run_batch(&model, &key, &salt, batch, &self.output);
@@ -79,8 +80,7 @@ fn run_batch(model: &Model, key: &ProvingKeyFile, salt: &Salt, inputs: &Path, ou
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} proofs, {per_sec}, ETA {eta}")
-                .expect("valid template"),
+            ProgressStyle::with_template("{bar:40} {pos}/{len} proofs, {per_sec}, ETA {eta}").expect("valid template"),
         );
         bar
     });

@@ -39,7 +39,12 @@ impl Verify {
             Err(e) => return self.report(2, "unreadable", &e, None),
         };
         match verify_bytes(&vk, &record, &bundle) {
-            Ok(v) => self.report(0, "valid", "the proof is valid", Some(json!({ "model_id": v.model_id, "output": v.output_float, "output_int": v.output }))),
+            Ok(v) => self.report(
+                0,
+                "valid",
+                "the proof is valid",
+                Some(json!({ "model_id": v.model_id, "output": v.output_float, "output_int": v.output })),
+            ),
             Err(e) if e.is_malformed() => self.report(2, "malformed", &e.to_string(), None),
             Err(e) => self.report(1, "invalid", &e.to_string(), None),
         }
