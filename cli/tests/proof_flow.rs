@@ -145,47 +145,18 @@ fn the_whole_flow_and_its_exit_codes() {
     assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "missing.json").0, 2);
 
     // The prover refuses another model's salt, a mismatching record, another architecture's key.
-    let (c, err) = code(&[
-        "prove",
-        p(&f.path("b.zkq")),
-        "--pk",
-        p(&pk),
-        "--salt",
-        p(&f.path("a.salt")),
-        "--input",
-        p(&input),
-        "-o",
-        p(&f.path("no.json")),
-    ]);
-    assert!(c == 1 && err.contains("salt"), "{err}");
-    let (c, err) = code(&[
-        "prove",
-        p(&f.path("b.zkq")),
-        "--pk",
-        p(&pk),
-        "--salt",
-        p(&f.path("b.salt")),
-        "--input",
-        p(&input),
-        "-o",
-        p(&f.path("no.json")),
-    ]);
-    assert!(c == 1 && err.contains("architecture"), "{err}");
-    let (c, err) = code(&[
-        "prove",
-        p(&f.path("a.zkq")),
-        "--pk",
-        p(&pk),
-        "--salt",
-        p(&f.path("a.salt")),
-        "--input",
-        p(&input),
-        "-o",
-        p(&f.path("no.json")),
-        "--commitment",
-        p(&f.path("b.commitment.json")),
-    ]);
-    assert!(c == 1 && err.contains("record"), "{err}");
+    let refused = |model: &str, salt: &str, extra: &[&str]| {
+        let (zkq, salt, out) = (f.path(model), f.path(salt), f.path("no.json"));
+        let mut args = vec!["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt), "--input", p(&input), "-o", p(&out)];
+        args.extend_from_slice(extra);
+        let (c, err) = code(&args);
+        assert_eq!(c, 1, "{err}");
+        err
+    };
+    assert!(refused("b.zkq", "a.salt", &[]).contains("salt"));
+    assert!(refused("b.zkq", "b.salt", &[]).contains("architecture"));
+    let other_record = f.path("b.commitment.json");
+    assert!(refused("a.zkq", "a.salt", &["--commitment", p(&other_record)]).contains("record"));
     assert!(!f.path("no.json").exists(), "no proof written on refusal");
 
     // Batch: two good lines and a bad one; the bad one is recorded and fails the run.
