@@ -12,7 +12,7 @@ use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::setup::setup;
 use zkseal_prover::ProverError;
 use zkseal_tests::{digits_model, digits_test};
-use zkseal_verifier::verify;
+use zkseal_verifier::{verify, Verifier, VerifyError};
 
 fn lines(path: &std::path::Path) -> Vec<BatchLine> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
@@ -50,6 +50,20 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
             _ => panic!("a line is a bundle or an error"),
         }
     }
+
+    // Batch verification: all valid; then two bad proofs among them are named.
+    let verifier = Verifier::new(&vk, &record).unwrap();
+    let mut bundles: Vec<_> = first.iter().filter_map(|l| l.bundle.clone()).collect();
+    assert!(verifier.verify_batch(&bundles).iter().all(Result::is_ok));
+    bundles[1].input[5] += 1;
+    bundles[3].output[0] -= 1;
+    bundles[3].output_float[0] = bundles[3].output[0] as f64 * 2f64.powi(-bundles[3].output_scale);
+    let results = verifier.verify_batch(&bundles);
+    let verdicts: Vec<bool> = results.iter().map(Result::is_ok).collect();
+    assert_eq!(verdicts, [true, false, true, false]);
+    assert_eq!(results[1].as_ref().unwrap_err(), &VerifyError::PairingCheckFailed);
+    bundles[2].model_id = "00".repeat(32);
+    assert!(matches!(verifier.verify_batch(&bundles)[2], Err(VerifyError::ModelMismatch { .. })));
 
     // A run killed while writing line 3 of its output: two whole lines and half a line.
     let bytes = std::fs::read(&out).unwrap();

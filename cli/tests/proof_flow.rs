@@ -179,6 +179,22 @@ fn the_whole_flow_and_its_exit_codes() {
         std::fs::write(f.path("one.json"), l["bundle"].to_string()).unwrap();
         assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "one.json").0, 0);
     }
+    // Batch verification of the good lines; then one of them tampered; the error line.
+    let vk_path = f.path("keys/verifying.key");
+    let rec_path = f.path("a.commitment.json");
+    let verify_batch =
+        |file: &Path| code(&["verify", "--vk", p(&vk_path), "--commitment", p(&rec_path), "--batch", p(file)]);
+    let good: Vec<&Value> = out.iter().filter(|l| l.get("bundle").is_some()).collect();
+    let good_file = f.path("good.jsonl");
+    std::fs::write(&good_file, good.iter().map(|l| l.to_string() + "\n").collect::<String>()).unwrap();
+    assert_eq!(verify_batch(&good_file).0, 0);
+    let mut bad = good[1].clone();
+    bad["bundle"]["input"][3] = Value::from(bad["bundle"]["input"][3].as_i64().unwrap() + 1);
+    std::fs::write(&good_file, format!("{}\n{}\n", good[0], bad)).unwrap();
+    let (c, err) = verify_batch(&good_file);
+    assert!(c == 1 && err.contains("line 2: invalid"), "{err}");
+    assert_eq!(verify_batch(&proofs).0, 2, "a line without a proof is malformed");
+
     let again = zkseal(&batch);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 proved, 3 already there"), "resumed: nothing redone");
 

@@ -5,6 +5,7 @@
 //! JSON. Every check is either a format check (`VerifyError::is_malformed`) or a
 //! validity check; no input makes it panic.
 
+mod batch;
 mod bundle;
 mod error;
 mod field;
@@ -17,4 +18,4 @@ pub use error::VerifyError;
 pub use field::{field_to_decimal, int_to_field, parse_field};
 pub use keys::{decode_vk_file, encode_vk_file, hex, unhex, vk_digest, KeyHeader, KEY_VERSION, VK_MAGIC};
 pub use record::{CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
-pub use verify::{verify, verify_bytes, Verified, PROOF_BYTES};
+pub use verify::{verify, verify_bytes, Verified, Verifier, PROOF_BYTES};

@@ -7,13 +7,13 @@
 //! architecture is the record's, the bundle names this key.
 
 use ark_bn254::{Bn254, Fr};
-use ark_groth16::{prepare_verifying_key, Groth16, Proof};
+use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, Proof};
 use ark_serialize::CanonicalDeserialize;
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 use crate::error::VerifyError;
 use crate::field::{int_to_field, parse_field};
-use crate::keys::{decode_vk_file, hex, unhex, vk_digest};
+use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
 use crate::record::{CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
 
 /// Size of a compressed Groth16 proof over BN254: A (G1), B (G2), C (G1).
@@ -40,79 +40,124 @@ pub fn verify_bytes(vk_file: &[u8], record_json: &[u8], bundle_json: &[u8]) -> R
 
 /// Verifies `bundle` with the key file `vk_file` for the model of `record`.
 pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
-    // Formats first: anything unreadable is malformed, whatever else is wrong.
-    if record.format_version != RECORD_VERSION {
-        return Err(VerifyError::Version { what: "commitment record", found: record.format_version as u64 });
-    }
-    if record.scheme != COMMITMENT_SCHEME_POSEIDON {
-        return Err(VerifyError::malformed("commitment record", format!("unknown scheme '{}'", record.scheme)));
-    }
-    if bundle.version != BUNDLE_VERSION {
-        return Err(VerifyError::Version { what: "proof bundle", found: bundle.version as u64 });
-    }
-    if bundle.backend != BACKEND_GROTH16 {
-        return Err(VerifyError::Backend(bundle.backend.clone()));
-    }
-    let (header, vk) = decode_vk_file(vk_file)?;
-    let record_commitment = parse_field(&record.commitment)
-        .ok_or_else(|| VerifyError::malformed("commitment record", "commitment is not a canonical field element"))?;
-    let commitment = parse_field(&bundle.commitment)
-        .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;
-    let proof_bytes = unhex(&bundle.proof)
-        .filter(|b| b.len() == PROOF_BYTES)
-        .ok_or_else(|| VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex")))?;
-    let proof =
-        Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).map_err(|_| VerifyError::Point("proof"))?;
+    Verifier::new(vk_file, record)?.verify(bundle)
+}
 
-    // Bindings the pairing does not cover.
-    if bundle.model_id != record.model_id {
-        return Err(VerifyError::ModelMismatch { bundle: bundle.model_id.clone(), record: record.model_id.clone() });
+/// A verifying key and a commitment record, decoded and checked once, against which
+/// any number of bundles are verified.
+pub struct Verifier {
+    pub(crate) header: KeyHeader,
+    pub(crate) pvk: PreparedVerifyingKey<Bn254>,
+    digest: String,
+    record: CommitmentRecord,
+    record_commitment: Fr,
+}
+
+/// A bundle that passed every check except the pairing.
+pub(crate) struct Checked {
+    pub proof: Proof<Bn254>,
+    pub public: Vec<Fr>,
+}
+
+impl Verifier {
+    /// Checks the record's format and decodes the key (every point validated).
+    pub fn new(vk_file: &[u8], record: &CommitmentRecord) -> Result<Self, VerifyError> {
+        if record.format_version != RECORD_VERSION {
+            return Err(VerifyError::Version { what: "commitment record", found: record.format_version as u64 });
+        }
+        if record.scheme != COMMITMENT_SCHEME_POSEIDON {
+            return Err(VerifyError::malformed("commitment record", format!("unknown scheme '{}'", record.scheme)));
+        }
+        let (header, vk) = decode_vk_file(vk_file)?;
+        let record_commitment = parse_field(&record.commitment).ok_or_else(|| {
+            VerifyError::malformed("commitment record", "commitment is not a canonical field element")
+        })?;
+        Ok(Verifier {
+            header,
+            pvk: prepare_verifying_key(&vk),
+            digest: vk_digest(vk_file),
+            record: record.clone(),
+            record_commitment,
+        })
     }
-    if commitment != record_commitment {
-        return Err(VerifyError::CommitmentMismatch);
-    }
-    let key_arch = hex(&header.architecture_digest);
-    for (what, arch) in
-        [("commitment record", &record.architecture_digest), ("proof bundle", &bundle.architecture_digest)]
-    {
-        if *arch != key_arch {
-            return Err(VerifyError::ArchitectureMismatch { key: key_arch, what, named: arch.clone() });
+
+    /// Verifies one bundle.
+    pub fn verify(&self, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
+        let c = self.check(bundle)?;
+        match Groth16::<Bn254>::verify_proof(&self.pvk, &c.proof, &c.public) {
+            Ok(true) => Ok(verified(bundle)),
+            Ok(false) => Err(VerifyError::PairingCheckFailed),
+            // Unreachable after the count check in `check`; kept as an error, never a panic.
+            Err(_) => Err(VerifyError::PublicInputCount { expected: c.public.len() - 1, got: c.public.len() - 1 }),
         }
     }
-    let digest = vk_digest(vk_file);
-    if bundle.vk_digest != digest {
-        return Err(VerifyError::WrongKey { bundle: bundle.vk_digest.clone(), key: digest });
-    }
-    let (n_in, n_out) = (header.input_len as usize, header.output_len as usize);
-    if bundle.input.len() != n_in || bundle.output.len() != n_out {
-        return Err(VerifyError::PublicInputCount {
-            expected: n_in + n_out,
-            got: bundle.input.len() + bundle.output.len(),
-        });
-    }
-    let unit = 2f64.powi(-header.output_scale);
-    let floats_agree = bundle.output_scale == header.output_scale
-        && bundle.input_scale == header.input_scale
-        && bundle.output_float.len() == n_out
-        && bundle.output.iter().zip(&bundle.output_float).all(|(&q, &f)| q as f64 * unit == f);
-    if !floats_agree {
-        return Err(VerifyError::OutputFloatMismatch);
-    }
 
-    let public: Vec<Fr> = std::iter::once(commitment)
-        .chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_field(v)))
-        .collect();
-    let pvk = prepare_verifying_key(&vk);
-    match Groth16::<Bn254>::verify_proof(&pvk, &proof, &public) {
-        Ok(true) => Ok(Verified {
-            model_id: bundle.model_id.clone(),
-            commitment: bundle.commitment.clone(),
-            input: bundle.input.clone(),
-            output: bundle.output.clone(),
-            output_float: bundle.output_float.clone(),
-        }),
-        Ok(false) => Err(VerifyError::PairingCheckFailed),
-        // Unreachable after the count check above; kept as an error, never a panic.
-        Err(_) => Err(VerifyError::PublicInputCount { expected: n_in + n_out, got: public.len() - 1 }),
+    /// Every check but the pairing: formats first (anything unreadable is malformed,
+    /// whatever else is wrong), then the bindings the pairing does not cover.
+    pub(crate) fn check(&self, bundle: &ProofBundle) -> Result<Checked, VerifyError> {
+        let (header, record) = (&self.header, &self.record);
+        if bundle.version != BUNDLE_VERSION {
+            return Err(VerifyError::Version { what: "proof bundle", found: bundle.version as u64 });
+        }
+        if bundle.backend != BACKEND_GROTH16 {
+            return Err(VerifyError::Backend(bundle.backend.clone()));
+        }
+        let commitment = parse_field(&bundle.commitment)
+            .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;
+        let proof_bytes = unhex(&bundle.proof).filter(|b| b.len() == PROOF_BYTES).ok_or_else(|| {
+            VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex"))
+        })?;
+        let proof =
+            Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).map_err(|_| VerifyError::Point("proof"))?;
+
+        if bundle.model_id != record.model_id {
+            return Err(VerifyError::ModelMismatch {
+                bundle: bundle.model_id.clone(),
+                record: record.model_id.clone(),
+            });
+        }
+        if commitment != self.record_commitment {
+            return Err(VerifyError::CommitmentMismatch);
+        }
+        let key_arch = hex(&header.architecture_digest);
+        for (what, arch) in
+            [("commitment record", &record.architecture_digest), ("proof bundle", &bundle.architecture_digest)]
+        {
+            if *arch != key_arch {
+                return Err(VerifyError::ArchitectureMismatch { key: key_arch, what, named: arch.clone() });
+            }
+        }
+        if bundle.vk_digest != self.digest {
+            return Err(VerifyError::WrongKey { bundle: bundle.vk_digest.clone(), key: self.digest.clone() });
+        }
+        let (n_in, n_out) = (header.input_len as usize, header.output_len as usize);
+        if bundle.input.len() != n_in || bundle.output.len() != n_out {
+            return Err(VerifyError::PublicInputCount {
+                expected: n_in + n_out,
+                got: bundle.input.len() + bundle.output.len(),
+            });
+        }
+        let unit = 2f64.powi(-header.output_scale);
+        let floats_agree = bundle.output_scale == header.output_scale
+            && bundle.input_scale == header.input_scale
+            && bundle.output_float.len() == n_out
+            && bundle.output.iter().zip(&bundle.output_float).all(|(&q, &f)| q as f64 * unit == f);
+        if !floats_agree {
+            return Err(VerifyError::OutputFloatMismatch);
+        }
+        let public = std::iter::once(commitment)
+            .chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_field(v)))
+            .collect();
+        Ok(Checked { proof, public })
+    }
+}
+
+pub(crate) fn verified(bundle: &ProofBundle) -> Verified {
+    Verified {
+        model_id: bundle.model_id.clone(),
+        commitment: bundle.commitment.clone(),
+        input: bundle.input.clone(),
+        output: bundle.output.clone(),
+        output_float: bundle.output_float.clone(),
     }
 }

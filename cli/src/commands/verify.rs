@@ -1,13 +1,14 @@
 //! `zkseal verify --vk VERIFYING_KEY --commitment COMMITMENT.json PROOF.json [--json]`
+//! `zkseal verify --vk … --commitment … --batch PROOFS.jsonl [--json]`
 //!
-//! Exit 0: valid. Exit 1: invalid (any mismatch of proof, public values, commitment,
-//! key). Exit 2: a file is unreadable or malformed.
+//! Exit 0: valid (every proof, for --batch). Exit 1: invalid (any mismatch of proof,
+//! public values, commitment, key). Exit 2: a file is unreadable or malformed.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use zkseal_verifier::verify_bytes;
+use zkseal_verifier::{verify_bytes, CommitmentRecord, ProofBundle, Verifier};
 
 use crate::files::read_limited;
 
@@ -23,7 +24,12 @@ pub struct Verify {
     #[arg(long)]
     commitment: PathBuf,
     /// The proof bundle.
-    proof: PathBuf,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    proof: Option<PathBuf>,
+    /// Many proofs of this model (JSONL: bundles, or the lines `prove --batch` writes),
+    /// checked together (one pairing product; bad proofs named by bisection).
+    #[arg(long)]
+    batch: Option<PathBuf>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -32,8 +38,12 @@ pub struct Verify {
 impl Verify {
     /// The process exit code.
     pub fn run(self) -> i32 {
+        if let Some(batch) = &self.batch {
+            return self.run_batch(batch);
+        }
         let read = |p: &PathBuf| read_limited(p, MAX_BYTES).map_err(|e| format!("{e:#}"));
-        let files = read(&self.vk).and_then(|vk| Ok((vk, read(&self.commitment)?, read(&self.proof)?)));
+        let proof = self.proof.clone().expect("clap requires PROOF or --batch");
+        let files = read(&self.vk).and_then(|vk| Ok((vk, read(&self.commitment)?, read(&proof)?)));
         let (vk, record, bundle) = match files {
             Ok(f) => f,
             Err(e) => return self.report(2, "unreadable", &e, None),
@@ -64,4 +74,81 @@ impl Verify {
         }
         code
     }
+}
+
+/// Largest batch file read.
+const MAX_BATCH_BYTES: usize = 1 << 30;
+
+impl Verify {
+    fn run_batch(&self, batch: &PathBuf) -> i32 {
+        let loaded = (|| -> Result<(Verifier, Vec<(usize, Result<ProofBundle, String>)>), String> {
+            let read = |p: &PathBuf, limit| read_limited(p, limit).map_err(|e| format!("{e:#}"));
+            let record: CommitmentRecord = serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?)
+                .map_err(|e| format!("{}: malformed commitment record: {e}", self.commitment.display()))?;
+            let verifier = Verifier::new(&read(&self.vk, MAX_BYTES)?, &record).map_err(|e| e.to_string())?;
+            let text = String::from_utf8(read(batch, MAX_BATCH_BYTES)?)
+                .map_err(|_| format!("{} is not UTF-8", batch.display()))?;
+            let lines = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| (i + 1, bundle_of(l)))
+                .collect();
+            Ok((verifier, lines))
+        })();
+        let (verifier, lines) = match loaded {
+            Ok(x) => x,
+            Err(e) => return self.report(2, "malformed", &e, None),
+        };
+        let bundles: Vec<ProofBundle> = lines.iter().filter_map(|(_, b)| b.as_ref().ok().cloned()).collect();
+        let mut verdicts = verifier.verify_batch(&bundles).into_iter();
+        let (mut valid, mut invalid, mut malformed) = (0, 0, 0);
+        for (line, bundle) in &lines {
+            let (status, reason) = match bundle {
+                Err(e) => {
+                    malformed += 1;
+                    ("malformed", e.clone())
+                }
+                Ok(_) => match verdicts.next().expect("one verdict per bundle") {
+                    Ok(_) => {
+                        valid += 1;
+                        ("valid", "the proof is valid".to_string())
+                    }
+                    Err(e) if e.is_malformed() => {
+                        malformed += 1;
+                        ("malformed", e.to_string())
+                    }
+                    Err(e) => {
+                        invalid += 1;
+                        ("invalid", e.to_string())
+                    }
+                },
+            };
+            if self.json {
+                println!("{}", json!({ "line": line, "status": status, "valid": status == "valid", "reason": reason }));
+            } else if status != "valid" {
+                eprintln!("line {line}: {status}: {reason}");
+            }
+        }
+        if !self.json {
+            println!("{valid} valid, {invalid} invalid, {malformed} malformed");
+        }
+        if malformed > 0 {
+            2
+        } else if invalid > 0 || valid == 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// A batch line: a bundle, or `prove --batch`'s `{"line", "bundle"}` / `{"line", "error"}`.
+fn bundle_of(line: &str) -> Result<ProofBundle, String> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
+        return Err(format!("no proof: {e}"));
+    }
+    let bundle = v.get("bundle").cloned().unwrap_or(v);
+    serde_json::from_value(bundle).map_err(|e| format!("malformed proof bundle: {e}"))
 }
