@@ -34,6 +34,12 @@ pub fn calibration_samples() -> Vec<Vec<f64>> {
     parse_samples(&text, SAMPLE_LEN).expect("calibration.jsonl parses")
 }
 
+/// The first `n` samples of `digits/test.jsonl`.
+pub fn test_samples(n: usize) -> Vec<Vec<f64>> {
+    let text = String::from_utf8(read(data_dir().join("digits/test.jsonl"))).expect("UTF-8");
+    parse_jsonl(&text).take(n).map(|(_, x)| x.expect("test.jsonl parses")).collect()
+}
+
 /// The first sample of `digits/test.jsonl`.
 pub fn test_sample() -> Vec<f64> {
     let text = String::from_utf8(read(data_dir().join("digits/test.jsonl"))).expect("UTF-8");

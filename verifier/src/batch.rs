@@ -9,9 +9,8 @@
 
 use ark_bn254::{Bn254, Fr, G1Projective};
 use ark_ec::pairing::Pairing;
-use ark_ec::CurveGroup;
+use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{Field, PrimeField};
-use ark_groth16::Groth16;
 use ark_serialize::CanonicalSerialize;
 
 use crate::bundle::ProofBundle;
@@ -62,21 +61,23 @@ impl Verifier {
         let r = challenges(items);
         let mut g1: Vec<<Bn254 as Pairing>::G1Prepared> = Vec::with_capacity(items.len() + 2);
         let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> = Vec::with_capacity(items.len() + 2);
-        let (mut ic, mut c) = (G1Projective::default(), G1Projective::default());
+        // Σ rᵢ·ICᵢ = (Σ rᵢ)·IC₀ + Σⱼ (Σᵢ rᵢ·aᵢⱼ)·ICⱼ₊₁: field arithmetic, then one MSM.
+        let mut folded = vec![Fr::from(0u64); items[0].1.public.len()];
         for ((_, item), ri) in items.iter().zip(&r) {
-            let Ok(prepared) = Groth16::<Bn254>::prepare_inputs(&self.pvk, &item.public) else {
-                return false;
-            };
-            ic += prepared * *ri;
-            c += item.proof.c * *ri;
+            for (f, a) in folded.iter_mut().zip(&item.public) {
+                *f += *ri * a;
+            }
             g1.push((item.proof.a * *ri).into_affine().into());
             g2.push(item.proof.b.into());
         }
+        let sum: Fr = r.iter().sum();
+        let ic = self.prepare_inputs(&folded, sum);
+        let cs: Vec<_> = items.iter().map(|(_, item)| item.proof.c).collect();
+        let c = G1Projective::msm_unchecked(&cs, &r);
         g1.push(ic.into_affine().into());
         g2.push(self.pvk.gamma_g2_neg_pc.clone());
         g1.push(c.into_affine().into());
         g2.push(self.pvk.delta_g2_neg_pc.clone());
-        let sum: Fr = r.iter().sum();
         match Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2)) {
             Some(lhs) => lhs.0 == self.pvk.alpha_g1_beta_g2.pow(sum.into_bigint()),
             None => false,

@@ -6,7 +6,8 @@
 //! pairing cannot see is checked: same model and commitment as the record, the key's
 //! architecture is the record's, the bundle names this key.
 
-use ark_bn254::{Bn254, Fr};
+use ark_bn254::{Bn254, Fr, G1Projective};
+use ark_ec::VariableBaseMSM;
 use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, Proof};
 use ark_serialize::CanonicalDeserialize;
 
@@ -84,12 +85,19 @@ impl Verifier {
     /// Verifies one bundle.
     pub fn verify(&self, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
         let c = self.check(bundle)?;
-        match Groth16::<Bn254>::verify_proof(&self.pvk, &c.proof, &c.public) {
+        let ic = self.prepare_inputs(&c.public, Fr::from(1u64));
+        match Groth16::<Bn254>::verify_proof_with_prepared_inputs(&self.pvk, &c.proof, &ic) {
             Ok(true) => Ok(verified(bundle)),
-            Ok(false) => Err(VerifyError::PairingCheckFailed),
-            // Unreachable after the count check in `check`; kept as an error, never a panic.
-            Err(_) => Err(VerifyError::PublicInputCount { expected: c.public.len() - 1, got: c.public.len() - 1 }),
+            _ => Err(VerifyError::PairingCheckFailed),
         }
+    }
+
+    /// `w·IC₀ + Σ aⱼ·ICⱼ₊₁` as one multi-scalar multiplication (arkworks'
+    /// `prepare_inputs` multiplies point by point; negative integers are full-size
+    /// scalars, so that dominates verification). `check` made the lengths agree.
+    pub(crate) fn prepare_inputs(&self, public: &[Fr], w: Fr) -> G1Projective {
+        let ic = &self.pvk.vk.gamma_abc_g1;
+        ic[0] * w + G1Projective::msm_unchecked(&ic[1..], public)
     }
 
     /// Every check but the pairing: formats first (anything unreadable is malformed,
