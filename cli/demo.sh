@@ -23,8 +23,8 @@ echo "== verify";  $zkseal verify --vk "$work/keys/verifying.key" --commitment "
 echo "expected label: $(sed -E 's/.*"label": ?([0-9]+).*/\1/' "$work/input.json")"
 
 echo "== verify a tampered proof (must fail with exit 1)"
-# Add 1 to the first proven output integer.
-perl -0pe 's/("output": \[\s*)(-?\d+)/$1.($2+1)/e' "$work/proof.json" > "$work/tampered.json"
+# Claim the proof is about a slightly different input: add 1 to its first integer.
+perl -0pe 's/("input": \[\s*)(-?\d+)/$1.($2+1)/e' "$work/proof.json" > "$work/tampered.json"
 set +e
 $zkseal verify --vk "$work/keys/verifying.key" --commitment "$work/commitment.json" "$work/tampered.json"
 code=$?
