@@ -9,6 +9,7 @@ use zkseal_circuits::commitment::Salt;
 use zkseal_prover::batch::{prove_batch, BatchLine};
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::keys::ProvingKeyFile;
+use zkseal_prover::prove::Prover;
 use zkseal_prover::setup::setup;
 use zkseal_prover::ProverError;
 use zkseal_tests::{digits_model, digits_test};
@@ -35,8 +36,9 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
     std::fs::write(&inputs, text.join("\n") + "\n").unwrap();
 
     let out = dir.path().join("proofs.jsonl");
+    let prover = Prover::new(&model, &key, &salt, None).unwrap();
     let mut seen = Vec::new();
-    let s = prove_batch(&model, &key, &salt, &inputs, &out, &mut |d, t| seen.push((d, t))).unwrap();
+    let s = prove_batch(&prover, &inputs, &out, &mut |d, t| seen.push((d, t))).unwrap();
     assert_eq!((s.proved, s.failed, s.skipped), (4, 1, 0));
     assert_eq!(seen.last(), Some(&(5, 5)));
     let first = lines(&out);
@@ -69,29 +71,28 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
     let bytes = std::fs::read(&out).unwrap();
     let ends: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1).collect();
     std::fs::write(&out, &bytes[..ends[1] + (ends[2] - ends[1]) / 2]).unwrap();
-    let s = prove_batch(&model, &key, &salt, &inputs, &out, &mut |_, _| {}).unwrap();
+    let s = prove_batch(&prover, &inputs, &out, &mut |_, _| {}).unwrap();
     assert_eq!((s.skipped, s.proved + s.failed), (2, 3));
     let resumed = lines(&out);
     assert_eq!(resumed.len(), 5, "every input line once");
     assert_eq!(resumed.iter().map(|l| l.line).collect::<BTreeSet<_>>(), BTreeSet::from([1, 3, 4, 5, 6]));
-    let s = prove_batch(&model, &key, &salt, &inputs, &out, &mut |_, _| {}).unwrap();
+    let s = prove_batch(&prover, &inputs, &out, &mut |_, _| {}).unwrap();
     assert_eq!((s.skipped, s.proved, s.failed), (5, 0, 0), "nothing left to do");
 
     // A damaged line before the last is not silently dropped.
     let mut damaged = std::fs::read_to_string(&out).unwrap();
     damaged.replace_range(10..12, "##");
     std::fs::write(&out, &damaged).unwrap();
-    assert!(matches!(
-        prove_batch(&model, &key, &salt, &inputs, &out, &mut |_, _| {}),
-        Err(ProverError::Malformed { .. })
-    ));
+    assert!(matches!(prove_batch(&prover, &inputs, &out, &mut |_, _| {}), Err(ProverError::Malformed { .. })));
 
     // Another model's proofs file.
     let (_, other) = digits_model("tf_mlp");
+    let other_key = setup(&other.arch, &mut StdRng::seed_from_u64(6)).unwrap();
+    let other_prover = Prover::new(&other, &other_key, &salt, None).unwrap();
     let good = resumed.iter().map(|l| serde_json::to_string(l).unwrap() + "\n").collect::<String>();
     std::fs::write(&out, good).unwrap();
     assert!(matches!(
-        prove_batch(&other, &key, &salt, &inputs, &out, &mut |_, _| {}),
+        prove_batch(&other_prover, &inputs, &out, &mut |_, _| {}),
         Err(ProverError::ProofsFileMismatch { .. })
     ));
 }

@@ -15,14 +15,10 @@ use std::path::Path;
 use rand::rngs::OsRng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::format::hex;
 use zkseal_circuits::input::parse_jsonl_line;
-use zkseal_circuits::Model;
 use zkseal_verifier::ProofBundle;
 
-use crate::keys::ProvingKeyFile;
-use crate::prove::prove;
+use crate::prove::Prover;
 use crate::ProverError;
 
 /// Lines proved per core between two syncs of the output.
@@ -52,16 +48,13 @@ pub struct BatchSummary {
 
 /// Proves every input line not yet in `output`; `progress(done, total)` after each chunk.
 pub fn prove_batch(
-    model: &Model,
-    key: &ProvingKeyFile,
-    salt: &Salt,
+    prover: &Prover,
     inputs: &Path,
     output: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BatchSummary, ProverError> {
     let io = |what: &'static str| move |e: std::io::Error| ProverError::Io { what, reason: e.to_string() };
-    let model_id = hex(&model.model_id());
-    let done = resume(output, &model_id)?;
+    let done = resume(output, prover.model_id())?;
     let total = BufReader::new(File::open(inputs).map_err(io("the inputs"))?)
         .lines()
         .map(|l| l.map(|l| !l.trim().is_empty()))
@@ -92,7 +85,7 @@ pub fn prove_batch(
             .map(|(line, text)| {
                 let proved = parse_jsonl_line(text, *line)
                     .map_err(|e| e.to_string())
-                    .and_then(|x| prove(model, key, salt, &x, &mut OsRng).map_err(|e| e.to_string()));
+                    .and_then(|x| prover.prove(&x, &mut OsRng).map_err(|e| e.to_string()));
                 match proved {
                     Ok(b) => BatchLine { line: *line, bundle: Some(b), error: None },
                     Err(e) => BatchLine { line: *line, bundle: None, error: Some(e) },

@@ -1,7 +1,7 @@
 //! One proof of inference: quantize the input, run the reference evaluator, build the
 //! circuit's witness from its trace, and prove with arkworks' parallel Groth16 prover.
 
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, Fr};
 use ark_groth16::Groth16;
 use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
@@ -11,41 +11,100 @@ use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::Model;
-use zkseal_verifier::{
-    field_to_decimal, verify, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION,
-};
+use zkseal_verifier::{verify, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 
 use crate::keys::ProvingKeyFile;
 use crate::ProverError;
 
-/// Refuses a key made for another architecture, and a record for another model or
-/// another commitment.
-pub fn check_inputs(
-    model: &Model,
-    key: &ProvingKeyFile,
-    salt: &Salt,
-    record: Option<&CommitmentRecord>,
-) -> Result<(), ProverError> {
-    let digest = model.architecture_digest();
-    if key.header.architecture_digest != digest {
-        return Err(ProverError::ArchitectureMismatch {
-            key: hex(&key.header.architecture_digest),
-            model: hex(&digest),
-        });
-    }
-    if let Some(r) = record {
-        let model_id = hex(&model.model_id());
-        if r.model_id != model_id {
-            return Err(ProverError::RecordMismatch { record: r.model_id.clone(), model: model_id });
-        }
-        if r.commitment != field_to_decimal(&commit(&model.arch, &digest, &model.weights, salt)) {
-            return Err(ProverError::CommitmentMismatch);
-        }
-    }
-    Ok(())
+/// Everything about one (model, key, salt) that does not change from proof to proof,
+/// computed once: a batch proves thousands of inputs against it.
+pub struct Prover<'a> {
+    model: &'a Model,
+    key: &'a ProvingKeyFile,
+    salt: &'a Salt,
+    arch_digest: [u8; 32],
+    commitment: Fr,
+    /// The record the new proofs must verify against (the owner's self-check).
+    record: CommitmentRecord,
+    vk_file: Vec<u8>,
+    vk_digest: String,
 }
 
-/// Proves `model(input)` and checks the proof verifies before returning it.
+impl<'a> Prover<'a> {
+    /// Refuses a key made for another architecture, a circuit the machine cannot hold,
+    /// and a published `record` for another model or another commitment.
+    pub fn new(
+        model: &'a Model,
+        key: &'a ProvingKeyFile,
+        salt: &'a Salt,
+        record: Option<&CommitmentRecord>,
+    ) -> Result<Self, ProverError> {
+        let arch_digest = model.architecture_digest();
+        if key.header.architecture_digest != arch_digest {
+            return Err(ProverError::ArchitectureMismatch {
+                key: hex(&key.header.architecture_digest),
+                model: hex(&arch_digest),
+            });
+        }
+        crate::resources::check_machine(&model.arch)?;
+        let commitment = commit(&model.arch, &arch_digest, &model.weights, salt);
+        let own = crate::commit::record(hex(&model.model_id()), hex(&arch_digest), &commitment);
+        if let Some(r) = record {
+            if r.model_id != own.model_id {
+                return Err(ProverError::RecordMismatch { record: r.model_id.clone(), model: own.model_id });
+            }
+            if r.commitment != own.commitment {
+                return Err(ProverError::CommitmentMismatch);
+            }
+        }
+        let vk_file = key.verifying_key_file();
+        let vk_digest = vk_digest(&vk_file);
+        Ok(Prover { model, key, salt, arch_digest, commitment, record: own, vk_file, vk_digest })
+    }
+
+    /// The model this prover proves.
+    pub fn model_id(&self) -> &str {
+        &self.record.model_id
+    }
+
+    /// Proves `model(input)` and checks the proof verifies before returning it.
+    pub fn prove<R: RngCore + CryptoRng>(&self, input: &[f64], rng: &mut R) -> Result<ProofBundle, ProverError> {
+        let arch = &self.model.arch;
+        let q = quantize_input(arch, input)?;
+        let trace = evaluate(arch, &self.model.weights, &q)?;
+        let witness = CircuitWitness {
+            weights: &self.model.weights,
+            salt: self.salt,
+            trace: &trace,
+            commitment: self.commitment,
+        };
+        let circuit = ModelCircuit { arch, arch_digest: self.arch_digest, witness: Some(witness) };
+        let proof = Groth16::<Bn254>::prove(&self.key.pk, circuit, rng)?;
+        let mut proof_bytes = Vec::with_capacity(128);
+        proof.serialize_compressed(&mut proof_bytes).expect("writing to a Vec cannot fail");
+        let spec = arch.output();
+        let bundle = ProofBundle {
+            version: BUNDLE_VERSION,
+            backend: BACKEND_GROTH16.to_string(),
+            model_id: self.record.model_id.clone(),
+            architecture_digest: self.record.architecture_digest.clone(),
+            commitment: self.record.commitment.clone(),
+            vk_digest: self.vk_digest.clone(),
+            input: trace.input.clone(),
+            input_scale: arch.input.scale,
+            output: trace.output().to_vec(),
+            output_scale: spec.scale,
+            output_float: dequantize(spec, trace.output()),
+            proof: hex(&proof_bytes),
+        };
+        // A proof that would not verify (a wrong key, a bug) is refused here, not
+        // published: the check costs a few milliseconds.
+        verify(&self.vk_file, &self.record, &bundle).map_err(ProverError::SelfCheck)?;
+        Ok(bundle)
+    }
+}
+
+/// Proves one input: `Prover::new` (without a record to check) then `Prover::prove`.
 pub fn prove<R: RngCore + CryptoRng>(
     model: &Model,
     key: &ProvingKeyFile,
@@ -53,36 +112,5 @@ pub fn prove<R: RngCore + CryptoRng>(
     input: &[f64],
     rng: &mut R,
 ) -> Result<ProofBundle, ProverError> {
-    check_inputs(model, key, salt, None)?;
-    crate::resources::check_machine(&model.arch)?;
-    let arch_digest = model.architecture_digest();
-    let q = quantize_input(&model.arch, input)?;
-    let trace = evaluate(&model.arch, &model.weights, &q)?;
-    let commitment = commit(&model.arch, &arch_digest, &model.weights, salt);
-    let witness = CircuitWitness { weights: &model.weights, salt, trace: &trace, commitment };
-    let circuit = ModelCircuit { arch: &model.arch, arch_digest, witness: Some(witness) };
-    let proof = Groth16::<Bn254>::prove(&key.pk, circuit, rng)?;
-    let mut proof_bytes = Vec::with_capacity(128);
-    proof.serialize_compressed(&mut proof_bytes).expect("writing to a Vec cannot fail");
-    let spec = model.arch.output();
-    let vk_file = key.verifying_key_file();
-    let bundle = ProofBundle {
-        version: BUNDLE_VERSION,
-        backend: BACKEND_GROTH16.to_string(),
-        model_id: hex(&model.model_id()),
-        architecture_digest: hex(&arch_digest),
-        commitment: field_to_decimal(&commitment),
-        vk_digest: vk_digest(&vk_file),
-        input: trace.input.clone(),
-        input_scale: model.arch.input.scale,
-        output: trace.output().to_vec(),
-        output_scale: spec.scale,
-        output_float: dequantize(spec, trace.output()),
-        proof: hex(&proof_bytes),
-    };
-    // A proof that would not verify (a wrong key, a bug) is refused here, not
-    // published: the check costs a few milliseconds.
-    let record = crate::commit::record(bundle.model_id.clone(), bundle.architecture_digest.clone(), &commitment);
-    verify(&vk_file, &record, &bundle).map_err(ProverError::SelfCheck)?;
-    Ok(bundle)
+    Prover::new(model, key, salt, None)?.prove(input, rng)
 }

@@ -8,13 +8,11 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
-use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::input::parse_input;
-use zkseal_circuits::Model;
 use zkseal_prover::batch::prove_batch;
 use zkseal_prover::commit::SaltFile;
 use zkseal_prover::keys::ProvingKeyFile;
-use zkseal_prover::prove::{check_inputs, prove};
+use zkseal_prover::prove::Prover;
 use zkseal_verifier::CommitmentRecord;
 
 use super::load_model;
@@ -62,13 +60,13 @@ impl Prove {
         };
         let key = ProvingKeyFile::from_bytes(&read_limited(&self.pk, MAX_KEY_BYTES)?)
             .with_context(|| format!("{}", self.pk.display()))?;
-        check_inputs(&model, &key, &salt, record.as_ref())?;
+        let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
-            return run_batch(&model, &key, &salt, batch, &self.output);
+            return run_batch(&prover, batch, &self.output);
         }
         let path = self.input.as_ref().expect("clap requires --input or --batch");
         let input = parse_input(&read_text(path, MAX_INPUT_BYTES)?).with_context(|| format!("{}", path.display()))?;
-        let bundle = prove(&model, &key, &salt, &input, &mut OsRng)?;
+        let bundle = prover.prove(&input, &mut OsRng)?;
         write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
         println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
         Ok(())
@@ -76,7 +74,7 @@ impl Prove {
 }
 
 /// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal.
-fn run_batch(model: &Model, key: &ProvingKeyFile, salt: &Salt, inputs: &Path, output: &Path) -> Result<()> {
+fn run_batch(prover: &Prover, inputs: &Path, output: &Path) -> Result<()> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -90,7 +88,7 @@ fn run_batch(model: &Model, key: &ProvingKeyFile, salt: &Salt, inputs: &Path, ou
             b.set_position(done as u64);
         }
     };
-    let summary = prove_batch(model, key, salt, inputs, output, &mut progress)?;
+    let summary = prove_batch(prover, inputs, output, &mut progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
