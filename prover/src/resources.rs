@@ -1,10 +1,10 @@
 //! Refusing work the machine cannot hold, before allocating it.
 //!
 //! Setup and prove need memory in proportion to the Groth16 domain
-//! (`r1cs::estimate::memory_estimate`); above what is available they stop with a
+//! (`r1cs::estimate::size`); above what is available they stop with a
 //! message saying how much is needed, instead of being killed by the kernel.
 
-use zkseal_circuits::r1cs::estimate::{constraint_count, domain_size, memory_estimate, MAX_DOMAIN};
+use zkseal_circuits::r1cs::estimate::{costs, size, MAX_DOMAIN};
 use zkseal_circuits::Architecture;
 
 use crate::ProverError;
@@ -19,14 +19,15 @@ pub fn available_memory() -> Option<u64> {
 
 /// Refuses `arch` when its circuit exceeds the field's domain or `available` bytes.
 pub fn check_fits(arch: &Architecture, available: Option<u64>) -> Result<(), ProverError> {
-    let constraints = constraint_count(arch);
-    if domain_size(arch) > MAX_DOMAIN {
+    let size = size(arch, &costs(arch));
+    let constraints = size.constraints;
+    if size.domain > MAX_DOMAIN {
         return Err(ProverError::TooLarge {
             constraints,
             reason: "its Groth16 domain exceeds BN254's 2^28 (the field's two-adicity)".into(),
         });
     }
-    let needed = memory_estimate(arch);
+    let needed = size.memory;
     match available {
         Some(avail) if needed > avail => Err(ProverError::TooLarge {
             constraints,

@@ -88,18 +88,25 @@ fn tap_extents(window: &Window2d, hw: [usize; 2], out_hw: [usize; 2]) -> (u64, u
     (rows, cols)
 }
 
-/// The Groth16 evaluation domain: the next power of two above constraints plus public
-/// inputs (arkworks adds one constraint per instance variable).
-pub fn domain_size(arch: &Architecture) -> u64 {
-    let instance = 2 + arch.input.len() as u64 + arch.output().len() as u64;
-    (constraint_count(arch) + instance).next_power_of_two()
-}
-
 /// Largest domain BN254's scalar field supports (two-adicity 28).
 pub const MAX_DOMAIN: u64 = 1 << 28;
 
-/// Peak memory of setup or prove, in bytes: measured at about 3.2 KB per domain element
-/// (2^16: 0.32 GiB; 2^21: 6.0 GiB) plus a fixed 128 MiB.
-pub fn memory_estimate(arch: &Architecture) -> u64 {
-    domain_size(arch).saturating_mul(3200).saturating_add(128 << 20)
+/// What setup and prove of a circuit need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Size {
+    pub constraints: u64,
+    /// The Groth16 evaluation domain: the next power of two above constraints plus
+    /// public inputs (arkworks adds one constraint per instance variable).
+    pub domain: u64,
+    /// Peak memory in bytes: measured at about 3.2 KB per domain element (2^16:
+    /// 0.32 GiB; 2^21: 6.0 GiB) plus a fixed 128 MiB.
+    pub memory: u64,
+}
+
+/// The size of `costs`' circuit for `arch`.
+pub fn size(arch: &Architecture, costs: &Costs) -> Size {
+    let constraints = costs.total() as u64;
+    let instance = 2 + arch.input.len() as u64 + arch.output().len() as u64;
+    let domain = (constraints + instance).next_power_of_two();
+    Size { constraints, domain, memory: domain.saturating_mul(3200).saturating_add(128 << 20) }
 }

@@ -9,7 +9,7 @@ use zkseal_circuits::format::{
     architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES,
 };
 use zkseal_circuits::quant::arch::Architecture;
-use zkseal_circuits::r1cs::estimate::{costs, domain_size, memory_estimate};
+use zkseal_circuits::r1cs::estimate::{costs, size};
 use zkseal_circuits::Model;
 
 use crate::files::read_limited;
@@ -82,8 +82,9 @@ fn describe(arch: &Architecture, mut report: Value) -> Value {
         "nonlinear": c.nonlinear,
         "total": c.total(),
     });
-    report["groth16_domain"] = json!(domain_size(arch));
-    report["memory_estimate_bytes"] = json!(memory_estimate(arch));
+    let size = size(arch, &c);
+    report["groth16_domain"] = json!(size.domain);
+    report["memory_estimate_bytes"] = json!(size.memory);
     report
 }
 
