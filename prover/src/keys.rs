@@ -1,6 +1,6 @@
 //! The proving-key file: header, checksum, arkworks' uncompressed proving key.
 //!
-//! `magic ‖ version u32 ‖ architecture digest [32] ‖ blake3(body) [32] ‖ body`. The
+//! `magic ‖ version u32 ‖ blake3(body) [32] ‖ body`, `body = KeyHeader ‖ key`. The
 //! checksum catches a corrupt or truncated file before the (unchecked, fast) point
 //! decoding; a proving key only affects the owner's own proofs, never what a verifier
 //! accepts.
@@ -13,10 +13,8 @@ use zkseal_verifier::{encode_vk_file, KeyHeader, KEY_VERSION};
 use crate::ProverError;
 
 pub const PK_MAGIC: [u8; 8] = *b"ZKSEALPK";
-const HEADER_LEN: usize = 8 + 4 + 32 + 32;
-/// The body starts with the verifying key's header fields: output scale, input length,
-/// output length, input scale.
-const BODY_HEADER_LEN: usize = 16;
+/// `magic ‖ version u32 ‖ blake3(body) [32]`, then `body = KeyHeader ‖ proving key`.
+const HEADER_LEN: usize = 8 + 4 + 32;
 
 /// A decoded proving key and the header of its verifying key.
 pub struct ProvingKeyFile {
@@ -26,16 +24,12 @@ pub struct ProvingKeyFile {
 
 impl ProvingKeyFile {
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut body = Vec::with_capacity(self.pk.uncompressed_size() + BODY_HEADER_LEN);
-        body.extend_from_slice(&self.header.output_scale.to_le_bytes());
-        body.extend_from_slice(&self.header.input_len.to_le_bytes());
-        body.extend_from_slice(&self.header.output_len.to_le_bytes());
-        body.extend_from_slice(&self.header.input_scale.to_le_bytes());
+        let mut body = Vec::with_capacity(KeyHeader::LEN + self.pk.uncompressed_size());
+        self.header.encode(&mut body);
         self.pk.serialize_uncompressed(&mut body).expect("writing to a Vec cannot fail");
         let mut out = Vec::with_capacity(HEADER_LEN + body.len());
         out.extend_from_slice(&PK_MAGIC);
         out.extend_from_slice(&KEY_VERSION.to_le_bytes());
-        out.extend_from_slice(&self.header.architecture_digest);
         out.extend_from_slice(blake3::hash(&body).as_bytes());
         out.extend(body);
         out
@@ -43,7 +37,7 @@ impl ProvingKeyFile {
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProverError> {
         let bad = |reason: &str| ProverError::Malformed { what: "proving key", reason: reason.into() };
-        if bytes.len() < HEADER_LEN + BODY_HEADER_LEN || bytes[..8] != PK_MAGIC {
+        if bytes.len() < HEADER_LEN + KeyHeader::LEN || bytes[..8] != PK_MAGIC {
             return Err(bad("not a zkseal proving key (bad magic or too short)"));
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
@@ -51,18 +45,11 @@ impl ProvingKeyFile {
             return Err(bad(&format!("unsupported version {version}")));
         }
         let body = &bytes[HEADER_LEN..];
-        if blake3::hash(body).as_bytes() != &bytes[44..76] {
+        if blake3::hash(body).as_bytes() != &bytes[12..44] {
             return Err(bad("checksum mismatch: the file is corrupt or truncated"));
         }
-        let u32_at = |i: usize| u32::from_le_bytes(body[i..i + 4].try_into().expect("4 bytes"));
-        let header = KeyHeader {
-            architecture_digest: bytes[12..44].try_into().expect("32 bytes"),
-            output_scale: u32_at(0) as i32,
-            input_len: u32_at(4),
-            output_len: u32_at(8),
-            input_scale: u32_at(12) as i32,
-        };
-        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&body[BODY_HEADER_LEN..])
+        let header = KeyHeader::decode(body);
+        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&body[KeyHeader::LEN..])
             .map_err(|e| bad(&format!("cannot decode the key: {e}")))?;
         Ok(ProvingKeyFile { header, pk })
     }

@@ -11,9 +11,8 @@ pub const VK_MAGIC: [u8; 8] = *b"ZKSEALVK";
 /// Version of the key files; bumped on any change to their layout.
 pub const KEY_VERSION: u32 = 1;
 
-/// `magic ‖ version u32 ‖ architecture digest [32] ‖ output scale i32 ‖ input len u32 ‖
-/// output len u32 ‖ input scale i32`, all little-endian.
-const HEADER_LEN: usize = 8 + 4 + 32 + 4 + 4 + 4 + 4;
+/// `magic ‖ version u32 ‖ KeyHeader`.
+const HEADER_LEN: usize = 8 + 4 + KeyHeader::LEN;
 /// Compressed sizes: α (G1), β, γ, δ (G2), the IC length (u64), then IC points (G1).
 const VK_FIXED: usize = 32 + 3 * 64 + 8;
 const G1: usize = 32;
@@ -30,6 +29,32 @@ pub struct KeyHeader {
     /// The input's scale: a client quantizes its real input with it
     /// (`⌊v·2^input_scale + ½⌋`) to check a bundle's `input`.
     pub input_scale: i32,
+}
+
+impl KeyHeader {
+    /// Encoded size: `architecture digest [32] ‖ output scale i32 ‖ input len u32 ‖
+    /// output len u32 ‖ input scale i32`, little-endian. Both key files carry it.
+    pub const LEN: usize = 32 + 4 * 4;
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.architecture_digest);
+        out.extend_from_slice(&self.output_scale.to_le_bytes());
+        out.extend_from_slice(&self.input_len.to_le_bytes());
+        out.extend_from_slice(&self.output_len.to_le_bytes());
+        out.extend_from_slice(&self.input_scale.to_le_bytes());
+    }
+
+    /// Decodes the first `LEN` bytes of `b` (which must hold them).
+    pub fn decode(b: &[u8]) -> Self {
+        let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
+        KeyHeader {
+            architecture_digest: b[..32].try_into().expect("32 bytes"),
+            output_scale: u32_at(32) as i32,
+            input_len: u32_at(36),
+            output_len: u32_at(40),
+            input_scale: u32_at(44) as i32,
+        }
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -50,11 +75,7 @@ pub fn encode_vk_file(header: &KeyHeader, vk: &VerifyingKey<Bn254>) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + vk.compressed_size());
     out.extend_from_slice(&VK_MAGIC);
     out.extend_from_slice(&KEY_VERSION.to_le_bytes());
-    out.extend_from_slice(&header.architecture_digest);
-    out.extend_from_slice(&header.output_scale.to_le_bytes());
-    out.extend_from_slice(&header.input_len.to_le_bytes());
-    out.extend_from_slice(&header.output_len.to_le_bytes());
-    out.extend_from_slice(&header.input_scale.to_le_bytes());
+    header.encode(&mut out);
     vk.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
     out
 }
@@ -65,18 +86,11 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), 
     if bytes.len() < HEADER_LEN + VK_FIXED || bytes[..8] != VK_MAGIC {
         return Err(bad("not a zkseal verifying key (bad magic or too short)"));
     }
-    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
-    let version = u32_at(8);
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
     if version != KEY_VERSION {
         return Err(VerifyError::Version { what: "verifying key", found: version as u64 });
     }
-    let header = KeyHeader {
-        architecture_digest: bytes[12..44].try_into().expect("32 bytes"),
-        output_scale: u32_at(44) as i32,
-        input_len: u32_at(48),
-        output_len: u32_at(52),
-        input_scale: u32_at(56) as i32,
-    };
+    let header = KeyHeader::decode(&bytes[12..]);
     if ![header.output_scale, header.input_scale].iter().all(|s| (-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(s)) {
         return Err(bad("output scale out of range"));
     }
