@@ -2,17 +2,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::{
-    architecture_digest, architecture_from_bytes, hex, ARCH_MAGIC, FORMAT_VERSION, MAX_FILE_BYTES,
-};
+use zkseal_circuits::format::{architecture_digest, hex, FORMAT_VERSION};
 use zkseal_circuits::quant::arch::Architecture;
 use zkseal_circuits::r1cs::estimate::{costs, size};
-use zkseal_circuits::Model;
 
-use crate::files::read_limited;
+use super::ModelOrArch;
 
 #[derive(Args)]
 pub struct Inspect {
@@ -25,19 +22,16 @@ pub struct Inspect {
 
 impl Inspect {
     pub fn run(self) -> Result<()> {
-        let bytes = read_limited(&self.model, MAX_FILE_BYTES)?;
-        let at = || format!("{}", self.model.display());
-        let report = if bytes.starts_with(&ARCH_MAGIC) {
-            let arch = architecture_from_bytes(&bytes).with_context(at)?;
-            describe(&arch, json!({ "file": "architecture" }))
-        } else {
-            let model = Model::from_bytes(&bytes).with_context(at)?;
-            let extra = json!({
-                "file": "model",
-                "model_id": hex(&model.model_id()),
-                "source": model.meta,
-            });
-            describe(&model.arch, extra)
+        let report = match ModelOrArch::load(&self.model)? {
+            ModelOrArch::Arch(arch) => describe(&arch, json!({ "file": "architecture" })),
+            ModelOrArch::Model(model) => {
+                let extra = json!({
+                    "file": "model",
+                    "model_id": hex(&model.model_id()),
+                    "source": model.meta,
+                });
+                describe(&model.arch, extra)
+            }
         };
         if self.json {
             println!("{report}");

@@ -6,11 +6,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use rand::rngs::OsRng;
-use zkseal_circuits::format::{architecture_from_bytes, hex, ARCH_MAGIC, MAX_FILE_BYTES};
-use zkseal_circuits::Model;
+use zkseal_circuits::format::hex;
 use zkseal_prover::setup::setup;
 
-use crate::files::{read_limited, write_atomic};
+use super::ModelOrArch;
+use crate::files::write_atomic;
 
 #[derive(Args)]
 pub struct Setup {
@@ -23,15 +23,9 @@ pub struct Setup {
 
 impl Setup {
     pub fn run(self) -> Result<()> {
-        let bytes = read_limited(&self.model, MAX_FILE_BYTES)?;
-        let at = || format!("{}", self.model.display());
-        let arch = if bytes.starts_with(&ARCH_MAGIC) {
-            architecture_from_bytes(&bytes).with_context(at)?
-        } else {
-            Model::from_bytes(&bytes).with_context(at)?.arch
-        };
+        let file = ModelOrArch::load(&self.model)?;
         let start = Instant::now();
-        let key = setup(&arch, &mut OsRng)?;
+        let key = setup(file.arch(), &mut OsRng)?;
         let elapsed = start.elapsed();
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
         let pk = key.to_bytes();
