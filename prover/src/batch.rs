@@ -55,6 +55,7 @@ pub fn prove_batch(
 ) -> Result<BatchSummary, ProverError> {
     let io = |what: &'static str| move |e: std::io::Error| ProverError::Io { what, reason: e.to_string() };
     let done = resume(output, prover.model_id())?;
+    // A first streaming pass counts the inputs, so progress can show an ETA.
     let total = BufReader::new(File::open(inputs).map_err(io("the inputs"))?)
         .lines()
         .map(|l| l.map(|l| !l.trim().is_empty()))

@@ -55,11 +55,12 @@ import torch.nn as nn  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 from skl2onnx import convert_sklearn  # noqa: E402
 from skl2onnx.common.data_types import FloatTensorType  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from fixture_common import load_data, op_list, ort_session, write_json  # noqa: E402
+
 DIGITS_DIR = HERE / "digits"
 MODELS_DIR = HERE / "models"
 OPS_DIR = HERE / "ops"
@@ -83,33 +84,6 @@ def floats(a: np.ndarray) -> list[float]:
     return [float(v) for v in np.asarray(a, dtype=np.float32).reshape(-1)]
 
 
-def write_json(path: Path, obj) -> None:
-    with open(path, "w") as f:
-        json.dump(obj, f)
-        f.write("\n")
-
-
-def ort_session(model: onnx.ModelProto | str | Path, *, optimize: bool = False) -> ort.InferenceSession:
-    """CPU session, single-threaded.
-
-    By default graph rewrites are disabled so the reference numbers come from the graph
-    exactly as written (no Conv+BN fusion etc.); `optimize=True` is only used to check
-    that onnxruntime agrees with itself.
-    """
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    so.inter_op_num_threads = 1
-    so.graph_optimization_level = (
-        ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    )
-    src = model.SerializeToString() if isinstance(model, onnx.ModelProto) else str(model)
-    return ort.InferenceSession(src, sess_options=so, providers=["CPUExecutionProvider"])
-
-
-def op_list(model: onnx.ModelProto) -> list[str]:
-    return [n.op_type for n in model.graph.node]
-
-
 def seed_of(key: str) -> int:
     """Stable per-fixture seed (Python's hash() is salted per process, crc32 is not)."""
     return zlib.crc32(key.encode())
@@ -118,13 +92,6 @@ def seed_of(key: str) -> int:
 # --------------------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------------------
-
-
-def load_data():
-    d = load_digits()
-    X = (d.data / 16.0).astype(np.float32)
-    y = d.target
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
 
 
 def write_digits(X_train, X_test, y_test) -> None:

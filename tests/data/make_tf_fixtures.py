@@ -50,10 +50,11 @@ import onnxruntime as ort  # noqa: E402
 import sklearn  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tf2onnx  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from fixture_common import load_data, op_list, ort_session, write_json  # noqa: E402
+
 DIGITS_DIR = HERE / "digits"
 MODELS_DIR = HERE / "models"
 
@@ -71,34 +72,6 @@ LR = 1e-3
 def floats(a: np.ndarray) -> list[float]:
     """Flatten row-major, float32 -> Python float (exact, so Rust recovers the same f32)."""
     return [float(v) for v in np.asarray(a, dtype=np.float32).reshape(-1)]
-
-
-def write_json(path: Path, obj) -> None:
-    with open(path, "w") as f:
-        json.dump(obj, f)
-        f.write("\n")
-
-
-def ort_session(model: onnx.ModelProto | str | Path, *, optimize: bool = False) -> ort.InferenceSession:
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    so.inter_op_num_threads = 1
-    so.graph_optimization_level = (
-        ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    )
-    src = model.SerializeToString() if isinstance(model, onnx.ModelProto) else str(model)
-    return ort.InferenceSession(src, sess_options=so, providers=["CPUExecutionProvider"])
-
-
-def op_list(model: onnx.ModelProto) -> list[str]:
-    return [n.op_type for n in model.graph.node]
-
-
-def load_data():
-    d = load_digits()
-    X = (d.data / 16.0).astype(np.float32)
-    y = d.target
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
 
 
 def check_against_test_jsonl(X_test: np.ndarray, y_test: np.ndarray) -> None:
