@@ -1,4 +1,4 @@
-//! Batch verification against one-by-one at N = 100 (`torch_mlp`).
+//! Batch verification against one-by-one at N = 100 (`torch_mlp`, Lego scheme).
 //!
 //! The 100 bundles are 4 real proofs (4 inputs) re-randomized by arkworks, so every
 //! proof is distinct and valid without proving 100 times.
@@ -14,15 +14,15 @@ use zkseal_circuits::format::hex;
 use zkseal_prover::commit::{commitment_record, fresh_salt};
 use zkseal_prover::prove::prove;
 use zkseal_prover::setup::setup;
-use zkseal_verifier::{unhex, ProofBundle, Verifier};
+use zkseal_verifier::{unhex, CommitmentScheme, ProofBundle, Verifier};
 
 const N: usize = 100;
 
 fn bench(c: &mut Criterion) {
     let model = quantized_model("torch_mlp");
-    let key = setup(&model.arch, &mut OsRng).expect("setup");
+    let key = setup(&model.arch, CommitmentScheme::Lego, &mut OsRng).expect("setup");
     let salt = fresh_salt(&mut OsRng);
-    let record = commitment_record(&model, &salt);
+    let record = commitment_record(&model, &salt, Some(&key)).expect("record");
     let verifier = Verifier::new(&key.verifying_key_file(), &record).expect("key and record");
     let originals: Vec<ProofBundle> =
         test_samples(4).iter().map(|x| prove(&model, &key, &salt, x, &mut OsRng).expect("prove")).collect();

@@ -13,7 +13,7 @@ use zkseal_prover::prove::Prover;
 use zkseal_prover::setup::setup;
 use zkseal_prover::ProverError;
 use zkseal_tests::{digits_model, digits_test};
-use zkseal_verifier::{verify, Verifier, VerifyError};
+use zkseal_verifier::{verify, CommitmentScheme, Verifier, VerifyError};
 
 fn lines(path: &std::path::Path) -> Vec<BatchLine> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
@@ -22,11 +22,13 @@ fn lines(path: &std::path::Path) -> Vec<BatchLine> {
 #[test]
 fn batch_proves_resumes_and_refuses_foreign_files() {
     let (_, model) = digits_model("torch_mlp");
-    let key =
-        ProvingKeyFile::from_bytes(&setup(&model.arch, &mut StdRng::seed_from_u64(5)).unwrap().to_bytes()).unwrap();
+    let key = ProvingKeyFile::from_bytes(
+        &setup(&model.arch, CommitmentScheme::Lego, &mut StdRng::seed_from_u64(5)).unwrap().to_bytes(),
+    )
+    .unwrap();
     let vk = key.verifying_key_file();
     let salt = Salt([3; 32]);
-    let record = commitment_record(&model, &salt);
+    let record = commitment_record(&model, &salt, Some(&key)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in.jsonl");
     let (xs, _) = digits_test();
@@ -87,7 +89,7 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
 
     // Another model's proofs file.
     let (_, other) = digits_model("tf_mlp");
-    let other_key = setup(&other.arch, &mut StdRng::seed_from_u64(6)).unwrap();
+    let other_key = setup(&other.arch, CommitmentScheme::Lego, &mut StdRng::seed_from_u64(6)).unwrap();
     let other_prover = Prover::new(&other, &other_key, &salt, None).unwrap();
     let good = resumed.iter().map(|l| serde_json::to_string(l).unwrap() + "\n").collect::<String>();
     std::fs::write(&out, good).unwrap();

@@ -1,13 +1,18 @@
-//! The model circuit on every bundled model: the honest witness satisfies it and
-//! reproduces the reference evaluator bit for bit; its shape does not depend on the
-//! weights; weights other than the committed ones, or a forged output, do not satisfy it.
+//! The model circuit on every bundled model, under both schemes: the honest witness
+//! satisfies it and reproduces the reference evaluator bit for bit; its shape does not
+//! depend on the weights; weights other than the committed ones (Poseidon; under Lego
+//! the proof system binds them, `tests/proofs.rs`), or a forged output, do not satisfy
+//! it. Under Lego every committed value has a constraint row of its own.
 
 use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::quant::eval::{evaluate, quantize_input, Trace};
 use zkseal_circuits::r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
+use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Model;
+
+const SCHEMES: [Scheme; 2] = [Scheme::Lego, Scheme::Poseidon];
 use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
 
 fn trace(model: &Model, x: &[f64]) -> Trace {
@@ -15,10 +20,18 @@ fn trace(model: &Model, x: &[f64]) -> Trace {
 }
 
 /// Synthesizes with the given witness; `None` when the prover refuses.
-fn satisfied(model: &Model, weights: &Model, trace: &Trace, commitment: Fr, salt: &Salt) -> Option<(bool, usize)> {
+fn satisfied(
+    scheme: Scheme,
+    model: &Model,
+    weights: &Model,
+    trace: &Trace,
+    commitment: Fr,
+    salt: &Salt,
+) -> Option<(bool, usize)> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     let witness = CircuitWitness { weights: &weights.weights, salt, trace, commitment };
-    let circuit = ModelCircuit { arch: &model.arch, arch_digest: model.architecture_digest(), witness: Some(witness) };
+    let circuit =
+        ModelCircuit { arch: &model.arch, arch_digest: model.architecture_digest(), scheme, witness: Some(witness) };
     circuit.generate_constraints(cs.clone()).ok()?;
     Some((cs.is_satisfied().unwrap(), cs.num_constraints()))
 }
@@ -30,16 +43,18 @@ fn every_model_satisfies_its_circuit_bit_for_bit() {
     for name in DIGITS_MODELS {
         let (_, model) = digits_model(name);
         let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
-        let setup_costs = costs(&model.arch, model.architecture_digest()).unwrap();
-        for x in &inputs[..3] {
-            let t = trace(&model, x);
-            // The synthesizer refuses (returns an error) if any wire disagrees with the
-            // evaluator's output, so satisfaction here means bit-for-bit agreement.
-            let (ok, n) = satisfied(&model, &model, &t, c, &salt).expect("honest witness synthesizes");
-            assert!(ok, "{name}: honest witness");
-            assert_eq!(n, setup_costs.total(), "{name}: the shape depends on the architecture only");
+        for scheme in SCHEMES {
+            let setup_costs = costs(&model.arch, model.architecture_digest(), scheme).unwrap();
+            for x in &inputs[..3] {
+                let t = trace(&model, x);
+                // The synthesizer refuses (returns an error) if any wire disagrees with
+                // the evaluator's output, so satisfaction means bit-for-bit agreement.
+                let (ok, n) = satisfied(scheme, &model, &model, &t, c, &salt).expect("honest witness synthesizes");
+                assert!(ok, "{name} {scheme:?}: honest witness");
+                assert_eq!(n, setup_costs.total(), "{name}: the shape depends on the architecture only");
+            }
+            eprintln!("{name} {scheme:?}: {setup_costs:?}, total {}", setup_costs.total());
         }
-        eprintln!("{name}: {setup_costs:?}, total {}", setup_costs.total());
     }
 }
 
@@ -53,9 +68,10 @@ fn other_weights_than_the_committed_ones_fail() {
         let mut other = model.clone();
         other.weights.layers[0].weight[3] += 1;
         let t = trace(&other, &inputs[0]);
-        let (ok, _) = satisfied(&model, &other, &t, c, &salt).unwrap();
+        let (ok, _) = satisfied(Scheme::Poseidon, &model, &other, &t, c, &salt).unwrap();
         assert!(!ok, "{name}: one weight changed");
-        let (ok, _) = satisfied(&model, &model, &trace(&model, &inputs[0]), c, &Salt([43; 32])).unwrap();
+        let (ok, _) =
+            satisfied(Scheme::Poseidon, &model, &model, &trace(&model, &inputs[0]), c, &Salt([43; 32])).unwrap();
         assert!(!ok, "{name}: another salt");
     }
 }
@@ -69,10 +85,12 @@ fn a_forged_output_is_refused() {
     let mut t = trace(&model, &inputs[0]);
     let last = t.layers.len() - 1;
     t.layers[last][0] += 1;
-    assert!(
-        satisfied(&model, &model, &t, c, &salt).is_none(),
-        "the prover refuses a trace that is not the evaluator's"
-    );
+    for scheme in SCHEMES {
+        assert!(
+            satisfied(scheme, &model, &model, &t, c, &salt).is_none(),
+            "the prover refuses a trace that is not the evaluator's"
+        );
+    }
 }
 
 #[test]
@@ -81,9 +99,11 @@ fn the_size_estimate_is_exact() {
     use zkseal_circuits::r1cs::estimate::{self, constraint_count};
     for name in DIGITS_MODELS {
         let (_, model) = digits_model(name);
-        let c = costs(&model.arch, model.architecture_digest()).unwrap();
-        assert_eq!(estimate::costs(&model.arch), c, "{name}: by component");
-        assert_eq!(constraint_count(&model.arch), c.total() as u64, "{name}");
+        for scheme in SCHEMES {
+            let c = costs(&model.arch, model.architecture_digest(), scheme).unwrap();
+            assert_eq!(estimate::costs(&model.arch, scheme), c, "{name} {scheme:?}: by component");
+            assert_eq!(constraint_count(&model.arch, scheme), c.total() as u64, "{name}");
+        }
     }
     // Every single-op fixture: paddings, strides, ceil mode, both average divisors.
     for name in zkseal_tests::op_fixture_names() {
@@ -92,6 +112,8 @@ fn the_size_estimate_is_exact() {
         let cal = calibrate(&m, &synthetic_samples(16, n)).unwrap();
         let (arch, _) = quantize(&m, &cal, &zkseal_circuits::QuantConfig::default()).unwrap();
         let digest = zkseal_circuits::format::architecture_digest(&arch);
-        assert_eq!(constraint_count(&arch), costs(&arch, digest).unwrap().total() as u64, "{name}");
+        for scheme in SCHEMES {
+            assert_eq!(constraint_count(&arch, scheme), costs(&arch, digest, scheme).unwrap().total() as u64, "{name}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! Golden vectors: every bundled model's `model_id`, architecture digest, commitment
-//! (under a fixed test salt) and constraint count, committed in `tests/data/golden.json`.
+//! Golden vectors: every bundled model's `model_id`, architecture digest, Poseidon
+//! commitment (under a fixed test salt), the Lego blinding derived from that salt, and
+//! constraint counts under both schemes, committed in `tests/data/golden.json`.
 //! Any change to import, quantization, the file format or the commitment shows up here.
 //! `ZKSEAL_BLESS=1 cargo test -p zkseal-tests --test golden` rewrites the file.
 
@@ -9,6 +10,8 @@ use serde_json::{json, Value};
 use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::r1cs::estimate::constraint_count;
+use zkseal_circuits::r1cs::Scheme;
+use zkseal_prover::lego::blinding;
 use zkseal_tests::{data, digits_model, DIGITS_MODELS};
 use zkseal_verifier::field_to_decimal;
 
@@ -24,11 +27,12 @@ fn current() -> Value {
                 "model_id": hex(&m.model_id()),
                 "architecture_digest": hex(&m.architecture_digest()),
                 "commitment_salt_5a": field_to_decimal(&c),
-                "constraints": constraint_count(&m.arch),
+                "constraints": constraint_count(&m.arch, Scheme::Poseidon),
+                "constraints_lego": constraint_count(&m.arch, Scheme::Lego),
             }),
         );
     }
-    json!(out)
+    json!({ "models": out, "lego_blinding_salt_5a": field_to_decimal(&blinding(&salt)) })
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Groth16 end to end on every bundled model: keys from the weight-free architecture,
-//! a proof with the real weights, and every tampering the verifier must reject.
+//! Groth16 end to end on every bundled model under both commitment schemes: keys from
+//! the weight-free architecture, a proof with the real weights, and every tampering the
+//! verifier must reject. The Lego scheme's own attacks are in `tests/lego.rs`.
 
 use ark_bn254::Bn254;
 use ark_groth16::Groth16;
@@ -7,50 +8,33 @@ use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkseal_circuits::commitment::{commit, Salt};
-use zkseal_circuits::format::{architecture_from_bytes, architecture_to_bytes, hex};
+use zkseal_circuits::commitment::commit;
+use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
-use zkseal_circuits::Model;
-use zkseal_prover::commit::commitment_record;
-use zkseal_prover::keys::ProvingKeyFile;
-use zkseal_prover::prove::prove;
-use zkseal_prover::setup::setup;
-use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
-use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, VerifyError};
-
-struct Proved {
-    model: Model,
-    key: ProvingKeyFile,
-    vk: Vec<u8>,
-    record: CommitmentRecord,
-    bundle: ProofBundle,
-    salt: Salt,
-}
-
-/// Setup from the architecture file alone (deterministic randomness: tests only).
-fn proved(name: &str, seed: u64) -> Proved {
-    let (_, model) = digits_model(name);
-    let arch = architecture_from_bytes(&architecture_to_bytes(&model.arch)).unwrap();
-    let mut rng = StdRng::seed_from_u64(seed);
-    let key = ProvingKeyFile::from_bytes(&setup(&arch, &mut rng).unwrap().to_bytes()).unwrap();
-    let vk = key.verifying_key_file();
-    let salt = Salt([seed as u8; 32]);
-    let record = commitment_record(&model, &salt);
-    let (inputs, _) = digits_test();
-    let bundle = prove(&model, &key, &salt, &inputs[seed as usize], &mut rng).unwrap();
-    Proved { model, key, vk, record, bundle, salt }
-}
+use zkseal_circuits::r1cs::Scheme;
+use zkseal_tests::{digits_test, proved, Proved, DIGITS_MODELS};
+use zkseal_verifier::{verify, CommitmentRecord, CommitmentScheme, ProofBundle, VerifyError};
 
 fn rejected(vk: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -> VerifyError {
     verify(vk, record, bundle).expect_err("must be rejected")
 }
 
 #[test]
-fn every_model_proves_and_every_tampering_is_rejected() {
-    let all: Vec<Proved> = DIGITS_MODELS.iter().enumerate().map(|(i, n)| proved(n, i as u64 + 1)).collect();
+fn every_model_proves_and_every_tampering_is_rejected_lego() {
+    every_model_proves_and_every_tampering_is_rejected(CommitmentScheme::Lego);
+}
+
+#[test]
+fn every_model_proves_and_every_tampering_is_rejected_poseidon() {
+    every_model_proves_and_every_tampering_is_rejected(CommitmentScheme::Poseidon);
+}
+
+fn every_model_proves_and_every_tampering_is_rejected(scheme: CommitmentScheme) {
+    let all: Vec<Proved> = DIGITS_MODELS.iter().enumerate().map(|(i, n)| proved(n, i as u64 + 1, scheme)).collect();
     for (i, p) in all.iter().enumerate() {
         let name = DIGITS_MODELS[i];
+        assert_eq!(p.bundle.scheme, scheme.name());
         let ok = verify(&p.vk, &p.record, &p.bundle).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(ok.output, p.bundle.output);
         assert_eq!(p.bundle.proof.len(), 256, "{name}: 128-byte compressed proof");
@@ -70,14 +54,22 @@ fn every_model_proves_and_every_tampering_is_rejected() {
         assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::PairingCheckFailed, "{name}: input");
 
         // Another model's commitment: refused as a record mismatch, and refused by the
-        // pairing when the bundle is rewritten to claim it.
+        // pairing when the record and bundle are rewritten to claim it (under Lego the
+        // point is what the proof opens; the other model's point is from other keys,
+        // so the record names them: that too is rewritten).
         let other = &all[(i + 1) % all.len()];
         assert!(matches!(rejected(&p.vk, &other.record, &p.bundle), VerifyError::ModelMismatch { .. }), "{name}");
         let mut forged_record = p.record.clone();
-        forged_record.commitment = other.record.commitment.clone();
         let mut b = p.bundle.clone();
-        b.commitment = other.record.commitment.clone();
+        match scheme {
+            CommitmentScheme::Poseidon => forged_record.commitment = other.record.commitment.clone(),
+            _ => forged_record.commitment_point = other.record.commitment_point.clone(),
+        }
+        b.commitment = forged_record.commitment.clone();
+        b.commitment_point = forged_record.commitment_point.clone();
         assert_eq!(rejected(&p.vk, &forged_record, &b), VerifyError::PairingCheckFailed, "{name}: commitment");
+        // A bundle naming a commitment other than the record's.
+        assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::CommitmentMismatch, "{name}");
 
         // Another model's verifying key.
         let e = rejected(&other.vk, &p.record, &p.bundle);
@@ -98,8 +90,8 @@ fn every_model_proves_and_every_tampering_is_rejected() {
 
 #[test]
 fn a_key_from_another_setup_of_the_same_architecture_is_rejected() {
-    let a = proved("torch_mlp", 7);
-    let b = proved("torch_mlp", 8);
+    let a = proved("torch_mlp", 7, CommitmentScheme::Poseidon);
+    let b = proved("torch_mlp", 8, CommitmentScheme::Poseidon);
     assert_eq!(a.record.architecture_digest, b.record.architecture_digest);
     // Same architecture, same model file: only the key differs.
     let e = rejected(&b.vk, &a.record, &a.bundle);
@@ -107,11 +99,17 @@ fn a_key_from_another_setup_of_the_same_architecture_is_rejected() {
     let mut bundle = a.bundle.clone();
     bundle.vk_digest = zkseal_verifier::vk_digest(&b.vk);
     assert_eq!(rejected(&b.vk, &a.record, &bundle), VerifyError::PairingCheckFailed);
+    // A key of the other scheme for the same architecture.
+    let lego = proved("torch_mlp", 7, CommitmentScheme::Lego);
+    let e = rejected(&lego.vk, &a.record, &a.bundle);
+    assert!(matches!(e, VerifyError::SchemeMismatch { .. }), "{e}");
+    let e = rejected(&a.vk, &lego.record, &lego.bundle);
+    assert!(matches!(e, VerifyError::SchemeMismatch { .. }), "{e}");
 }
 
 #[test]
-fn weights_other_than_the_committed_ones_cannot_prove() {
-    let p = proved("torch_cnn", 9);
+fn weights_other_than_the_committed_ones_cannot_prove_poseidon() {
+    let p = proved("torch_cnn", 9, CommitmentScheme::Poseidon);
     let mut other = p.model.clone();
     other.weights.layers[1].weight[0] += 1;
     let (inputs, _) = digits_test();
@@ -119,7 +117,12 @@ fn weights_other_than_the_committed_ones_cannot_prove() {
     // The prover claims the published commitment but computes with other weights.
     let committed = commit(&p.model.arch, &p.model.architecture_digest(), &p.model.weights, &p.salt);
     let witness = CircuitWitness { weights: &other.weights, salt: &p.salt, trace: &trace, commitment: committed };
-    let circuit = ModelCircuit { arch: &other.arch, arch_digest: other.architecture_digest(), witness: Some(witness) };
+    let circuit = ModelCircuit {
+        arch: &other.arch,
+        arch_digest: other.architecture_digest(),
+        scheme: Scheme::Poseidon,
+        witness: Some(witness),
+    };
     let proof = Groth16::<Bn254>::prove(&p.key.pk, circuit, &mut StdRng::seed_from_u64(1)).unwrap();
     let mut bytes = Vec::new();
     proof.serialize_compressed(&mut bytes).unwrap();

@@ -1,15 +1,15 @@
-//! The owner's commitment: a fresh secret salt, the Poseidon commitment, the public
-//! record and the private salt file.
+//! The owner's commitment: a fresh secret salt, the Poseidon commitment, (Lego) the
+//! commitment point, the public record and the private salt file.
 
-use ark_bn254::Fr;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
-use zkseal_circuits::commitment::{commit as poseidon_commit, Salt};
+use zkseal_circuits::commitment::{commit as poseidon_commit, values, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::Model;
-use zkseal_verifier::{field_to_decimal, unhex, CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
+use zkseal_verifier::{field_to_decimal, unhex, vk_digest, CommitmentRecord, CommitmentScheme, RECORD_VERSION};
 
-use crate::ProverError;
+use crate::keys::ProvingKeyFile;
+use crate::{lego, ProverError};
 
 pub const SALT_FILE_VERSION: u32 = 1;
 
@@ -52,20 +52,37 @@ pub fn fresh_salt<R: RngCore + CryptoRng>(rng: &mut R) -> Salt {
     Salt(s)
 }
 
-/// The public record of `model`'s commitment under `salt`.
-pub fn commitment_record(model: &Model, salt: &Salt) -> CommitmentRecord {
+/// The public record of `model`'s commitment under `salt`, in the scheme of `key`
+/// (the Lego point is made with the key's commitment key), or the Poseidon scheme
+/// without a key.
+pub fn commitment_record(
+    model: &Model,
+    salt: &Salt,
+    key: Option<&ProvingKeyFile>,
+) -> Result<CommitmentRecord, ProverError> {
     let digest = model.architecture_digest();
-    let c = poseidon_commit(&model.arch, &digest, &model.weights, salt);
-    record(hex(&model.model_id()), hex(&digest), &c)
-}
-
-/// The record naming `model_id` (hex), `architecture_digest` (hex) and commitment `c`.
-pub fn record(model_id: String, architecture_digest: String, c: &Fr) -> CommitmentRecord {
-    CommitmentRecord {
+    let poseidon = poseidon_commit(&model.arch, &digest, &model.weights, salt);
+    let mut record = CommitmentRecord {
         format_version: RECORD_VERSION,
-        scheme: COMMITMENT_SCHEME_POSEIDON.to_string(),
-        model_id,
-        architecture_digest,
-        commitment: field_to_decimal(c),
+        scheme: CommitmentScheme::Poseidon.name().to_string(),
+        model_id: hex(&model.model_id()),
+        architecture_digest: hex(&digest),
+        commitment: field_to_decimal(&poseidon),
+        commitment_point: None,
+        vk_digest: None,
+    };
+    let Some(key) = key else { return Ok(record) };
+    if key.header.architecture_digest != digest {
+        return Err(ProverError::ArchitectureMismatch {
+            key: hex(&key.header.architecture_digest),
+            model: hex(&digest),
+        });
     }
+    record.scheme = key.header.scheme.name().to_string();
+    if let Some(ck) = &key.commitment_key {
+        let point = lego::commit(ck, &values(&model.weights), lego::blinding(salt))?;
+        record.commitment_point = Some(lego::point_hex(&point));
+        record.vk_digest = Some(vk_digest(&key.verifying_key_file()));
+    }
+    Ok(record)
 }

@@ -20,6 +20,10 @@ pub enum ProverError {
     Io { what: &'static str, reason: String },
     #[error("the proofs file holds proofs of model {found}, not of this model ({model})")]
     ProofsFileMismatch { found: String, model: String },
+    #[error("committed weight {index} has no constraint row of its own, so a commitment would not bind it")]
+    Unbound { index: usize },
+    #[error("the {what} uses the {found} scheme, expected {expected}")]
+    SchemeMismatch { what: &'static str, found: &'static str, expected: &'static str },
     #[error(transparent)]
     Eval(#[from] EvalError),
     #[error("the new proof does not verify ({0}); nothing was written")]

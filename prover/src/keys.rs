@@ -1,6 +1,8 @@
-//! The proving-key file: header, checksum, arkworks' uncompressed proving key.
+//! The proving-key file: header, checksum, arkworks' uncompressed proving key and
+//! (Lego scheme) the commitment key.
 //!
-//! `magic ‖ version u32 ‖ blake3(body) [32] ‖ body`, `body = KeyHeader ‖ key`. The
+//! `magic ‖ version u32 ‖ blake3(body) [32] ‖ body`,
+//! `body = KeyHeader ‖ proving key [‖ commitment key]`. The
 //! checksum catches a corrupt or truncated file before the (unchecked, fast) point
 //! decoding; a proving key only affects the owner's own proofs, never what a verifier
 //! accepts.
@@ -8,8 +10,9 @@
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use zkseal_verifier::{encode_vk_file, KeyHeader, KEY_VERSION};
+use zkseal_verifier::{CommitmentScheme, KeyHeader, VerifyingKeyFile, KEY_VERSION};
 
+use crate::lego::CommitmentKey;
 use crate::ProverError;
 
 pub const PK_MAGIC: [u8; 8] = *b"ZKSEALPK";
@@ -20,6 +23,8 @@ const HEADER_LEN: usize = 8 + 4 + 32;
 pub struct ProvingKeyFile {
     pub header: KeyHeader,
     pub pk: ProvingKey<Bn254>,
+    /// Present exactly under the Lego scheme.
+    pub commitment_key: Option<CommitmentKey>,
 }
 
 impl ProvingKeyFile {
@@ -27,6 +32,9 @@ impl ProvingKeyFile {
         let mut body = Vec::with_capacity(KeyHeader::LEN + self.pk.uncompressed_size());
         self.header.encode(&mut body);
         self.pk.serialize_uncompressed(&mut body).expect("writing to a Vec cannot fail");
+        if let Some(ck) = &self.commitment_key {
+            ck.serialize_uncompressed(&mut body).expect("writing to a Vec cannot fail");
+        }
         let mut out = Vec::with_capacity(HEADER_LEN + body.len());
         out.extend_from_slice(&PK_MAGIC);
         out.extend_from_slice(&KEY_VERSION.to_le_bytes());
@@ -48,14 +56,30 @@ impl ProvingKeyFile {
         if blake3::hash(body).as_bytes() != &bytes[12..44] {
             return Err(bad("checksum mismatch: the file is corrupt or truncated"));
         }
-        let header = KeyHeader::decode(body);
-        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&body[KeyHeader::LEN..])
+        let header = KeyHeader::decode(body).ok_or_else(|| bad("unknown commitment scheme"))?;
+        let mut rest = &body[KeyHeader::LEN..];
+        let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut rest)
             .map_err(|e| bad(&format!("cannot decode the key: {e}")))?;
-        Ok(ProvingKeyFile { header, pk })
+        let commitment_key = match header.scheme {
+            CommitmentScheme::Poseidon => None,
+            CommitmentScheme::Lego => Some(
+                CommitmentKey::deserialize_uncompressed_unchecked(&mut rest)
+                    .map_err(|e| bad(&format!("cannot decode the commitment key: {e}")))?,
+            ),
+        };
+        if !rest.is_empty() {
+            return Err(bad("trailing bytes after the key"));
+        }
+        Ok(ProvingKeyFile { header, pk, commitment_key })
     }
 
     /// The verifying-key file that belongs to this proving key.
     pub fn verifying_key_file(&self) -> Vec<u8> {
-        encode_vk_file(&self.header, &self.pk.vk)
+        VerifyingKeyFile {
+            header: self.header.clone(),
+            vk: self.pk.vk.clone(),
+            commitment_g2: self.commitment_key.as_ref().map(|ck| ck.gamma2_g2),
+        }
+        .encode()
     }
 }

@@ -9,6 +9,7 @@ pub mod batch;
 pub mod commit;
 mod error;
 pub mod keys;
+pub mod lego;
 pub mod prove;
 pub mod resources;
 pub mod setup;

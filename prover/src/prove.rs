@@ -6,15 +6,20 @@ use ark_groth16::Groth16;
 use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
-use zkseal_circuits::commitment::{commit, Salt};
+use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Model;
-use zkseal_verifier::{verify, vk_digest, CommitmentRecord, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
+use zkseal_verifier::{
+    parse_field, verify, vk_digest, CommitmentRecord, CommitmentScheme, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION,
+};
 
+use crate::commit::commitment_record;
 use crate::keys::ProvingKeyFile;
-use crate::ProverError;
+use crate::setup::circuit_scheme;
+use crate::{lego, ProverError};
 
 /// Everything about one (model, key, salt) that does not change from proof to proof,
 /// computed once: a batch proves thousands of inputs against it.
@@ -23,7 +28,11 @@ pub struct Prover<'a> {
     key: &'a ProvingKeyFile,
     salt: &'a Salt,
     arch_digest: [u8; 32],
+    scheme: Scheme,
+    /// The Poseidon commitment (a public input under that scheme).
     commitment: Fr,
+    /// Lego: the blinding `r` of the commitment point.
+    blinding: Fr,
     /// The record the new proofs must verify against (the owner's self-check).
     record: CommitmentRecord,
     vk_file: Vec<u8>,
@@ -46,20 +55,42 @@ impl<'a> Prover<'a> {
                 model: hex(&arch_digest),
             });
         }
-        crate::resources::check_machine(&model.arch)?;
-        let commitment = commit(&model.arch, &arch_digest, &model.weights, salt);
-        let own = crate::commit::record(hex(&model.model_id()), hex(&arch_digest), &commitment);
+        let scheme = circuit_scheme(key.header.scheme);
+        crate::resources::check_machine(&model.arch, scheme)?;
+        let own = commitment_record(model, salt, Some(key))?;
         if let Some(r) = record {
             if r.model_id != own.model_id {
                 return Err(ProverError::RecordMismatch { record: r.model_id.clone(), model: own.model_id });
             }
-            if r.commitment != own.commitment {
+            if r.scheme != own.scheme {
+                let found = CommitmentScheme::from_name(&r.scheme).map_or("unknown", |s| s.name());
+                return Err(ProverError::SchemeMismatch {
+                    what: "commitment record",
+                    found,
+                    expected: key.header.scheme.name(),
+                });
+            }
+            if (&r.commitment, &r.commitment_point, &r.vk_digest)
+                != (&own.commitment, &own.commitment_point, &own.vk_digest)
+            {
                 return Err(ProverError::CommitmentMismatch);
             }
         }
+        let commitment = parse_field(&own.commitment).expect("a record we made");
         let vk_file = key.verifying_key_file();
         let vk_digest = vk_digest(&vk_file);
-        Ok(Prover { model, key, salt, arch_digest, commitment, record: own, vk_file, vk_digest })
+        Ok(Prover {
+            model,
+            key,
+            salt,
+            arch_digest,
+            scheme,
+            commitment,
+            blinding: lego::blinding(salt),
+            record: own,
+            vk_file,
+            vk_digest,
+        })
     }
 
     /// The model this prover proves.
@@ -78,17 +109,22 @@ impl<'a> Prover<'a> {
             trace: &trace,
             commitment: self.commitment,
         };
-        let circuit = ModelCircuit { arch, arch_digest: self.arch_digest, witness: Some(witness) };
-        let proof = Groth16::<Bn254>::prove(&self.key.pk, circuit, rng)?;
+        let circuit = ModelCircuit { arch, arch_digest: self.arch_digest, scheme: self.scheme, witness: Some(witness) };
+        let mut proof = Groth16::<Bn254>::prove(&self.key.pk, circuit, rng)?;
+        if let Some(ck) = &self.key.commitment_key {
+            lego::open(&mut proof, ck, self.blinding);
+        }
         let mut proof_bytes = Vec::with_capacity(128);
         proof.serialize_compressed(&mut proof_bytes).expect("writing to a Vec cannot fail");
         let spec = arch.output();
         let bundle = ProofBundle {
             version: BUNDLE_VERSION,
             backend: BACKEND_GROTH16.to_string(),
+            scheme: self.record.scheme.clone(),
             model_id: self.record.model_id.clone(),
             architecture_digest: self.record.architecture_digest.clone(),
             commitment: self.record.commitment.clone(),
+            commitment_point: self.record.commitment_point.clone(),
             vk_digest: self.vk_digest.clone(),
             input: trace.input.clone(),
             input_scale: arch.input.scale,

@@ -5,6 +5,7 @@
 //! message saying how much is needed, instead of being killed by the kernel.
 
 use zkseal_circuits::r1cs::estimate::{costs, size, MAX_DOMAIN};
+use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Architecture;
 
 use crate::ProverError;
@@ -17,9 +18,10 @@ pub fn available_memory() -> Option<u64> {
     kib.checked_mul(1024)
 }
 
-/// Refuses `arch` when its circuit exceeds the field's domain or `available` bytes.
-pub fn check_fits(arch: &Architecture, available: Option<u64>) -> Result<(), ProverError> {
-    let size = size(arch, &costs(arch));
+/// Refuses `arch`'s circuit under `scheme` when it exceeds the field's domain or
+/// `available` bytes.
+pub fn check_fits(arch: &Architecture, scheme: Scheme, available: Option<u64>) -> Result<(), ProverError> {
+    let size = size(arch, scheme, &costs(arch, scheme));
     let constraints = size.constraints;
     if size.domain > MAX_DOMAIN {
         return Err(ProverError::TooLarge {
@@ -38,8 +40,8 @@ pub fn check_fits(arch: &Architecture, available: Option<u64>) -> Result<(), Pro
 }
 
 /// `check_fits` against this machine's available memory.
-pub fn check_machine(arch: &Architecture) -> Result<(), ProverError> {
-    check_fits(arch, available_memory())
+pub fn check_machine(arch: &Architecture, scheme: Scheme) -> Result<(), ProverError> {
+    check_fits(arch, scheme, available_memory())
 }
 
 fn gib(bytes: u64) -> f64 {
@@ -69,16 +71,21 @@ mod tests {
     #[test]
     fn a_model_larger_than_memory_is_refused_with_the_figures() {
         let small = dense(64, 10);
-        assert!(check_fits(&small, Some(64 << 30)).is_ok());
-        let err = check_fits(&small, Some(1 << 20)).unwrap_err().to_string();
-        assert!(err.contains("GiB of memory") && err.contains("constraints"), "{err}");
-        // 2048 × 2048 weights: ~68M constraints, a 2^27 domain, ~400 GiB.
+        for scheme in [Scheme::Poseidon, Scheme::Lego] {
+            assert!(check_fits(&small, scheme, Some(64 << 30)).is_ok());
+            let err = check_fits(&small, scheme, Some(1 << 20)).unwrap_err().to_string();
+            assert!(err.contains("GiB of memory") && err.contains("constraints"), "{err}");
+        }
+        // 2048 × 2048 weights: ~68M constraints (Poseidon), a 2^27 domain, ~400 GiB.
         let huge = dense(2048, 2048);
-        let err = check_fits(&huge, Some(24 << 30)).unwrap_err().to_string();
+        let err = check_fits(&huge, Scheme::Poseidon, Some(24 << 30)).unwrap_err().to_string();
         assert!(err.contains("refusing"), "{err}");
-        assert!(check_fits(&huge, None).is_ok(), "no memory figure, no memory refusal");
+        assert!(check_fits(&huge, Scheme::Poseidon, None).is_ok(), "no memory figure, no memory refusal");
+        // 8192 × 8192 (67M weights, one product each): 2^27 domain under Lego too.
+        let err = check_fits(&dense(8192, 8192), Scheme::Lego, Some(24 << 30)).unwrap_err().to_string();
+        assert!(err.contains("refusing"), "{err}");
         // 4096 × 4096: beyond the largest domain BN254 supports, whatever the memory.
-        let err = check_fits(&dense(4096, 4096), None).unwrap_err().to_string();
+        let err = check_fits(&dense(4096, 4096), Scheme::Poseidon, None).unwrap_err().to_string();
         assert!(err.contains("2^28"), "{err}");
     }
 }

@@ -9,17 +9,28 @@ use ark_bn254::Bn254;
 use ark_groth16::Groth16;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
+use zkseal_circuits::commitment::value_widths;
 use zkseal_circuits::format::architecture_digest;
 use zkseal_circuits::r1cs::circuit::ModelCircuit;
+use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Architecture;
-use zkseal_verifier::KeyHeader;
+use zkseal_verifier::{CommitmentScheme, KeyHeader};
 
 use crate::keys::ProvingKeyFile;
 use crate::ProverError;
 
-/// The header every key of `arch` carries.
-pub fn key_header(arch: &Architecture) -> KeyHeader {
+/// The circuit's form of a commitment scheme.
+pub fn circuit_scheme(scheme: CommitmentScheme) -> Scheme {
+    match scheme {
+        CommitmentScheme::Poseidon => Scheme::Poseidon,
+        CommitmentScheme::Lego => Scheme::Lego,
+    }
+}
+
+/// The header every key of `arch` under `scheme` carries.
+pub fn key_header(arch: &Architecture, scheme: CommitmentScheme) -> KeyHeader {
     KeyHeader {
+        scheme,
         architecture_digest: architecture_digest(arch),
         output_scale: arch.output().scale,
         input_len: arch.input.len() as u32,
@@ -28,12 +39,26 @@ pub fn key_header(arch: &Architecture) -> KeyHeader {
     }
 }
 
-/// Makes the proving key (whose `verifying_key_file` is the verifying key) for `arch`.
-/// Callers outside tests pass `rand::rngs::OsRng`.
-pub fn setup<R: RngCore + CryptoRng>(arch: &Architecture, rng: &mut R) -> Result<ProvingKeyFile, ProverError> {
-    crate::resources::check_machine(arch)?;
-    let header = key_header(arch);
-    let circuit = ModelCircuit { arch, arch_digest: header.architecture_digest, witness: None };
-    let (pk, _vk) = Groth16::<Bn254>::circuit_specific_setup(circuit, rng)?;
-    Ok(ProvingKeyFile { header, pk })
+/// Makes the proving key (whose `verifying_key_file` is the verifying key) for `arch`
+/// under `scheme`. Callers outside tests pass `rand::rngs::OsRng`.
+pub fn setup<R: RngCore + CryptoRng>(
+    arch: &Architecture,
+    scheme: CommitmentScheme,
+    rng: &mut R,
+) -> Result<ProvingKeyFile, ProverError> {
+    let header = key_header(arch, scheme);
+    let circuit_scheme = circuit_scheme(scheme);
+    crate::resources::check_machine(arch, circuit_scheme)?;
+    let circuit =
+        || ModelCircuit { arch, arch_digest: header.architecture_digest, scheme: circuit_scheme, witness: None };
+    match scheme {
+        CommitmentScheme::Poseidon => {
+            let (pk, _vk) = Groth16::<Bn254>::circuit_specific_setup(circuit(), rng)?;
+            Ok(ProvingKeyFile { header, pk, commitment_key: None })
+        }
+        CommitmentScheme::Lego => {
+            let (pk, ck) = crate::lego::generate(circuit, value_widths(arch).len(), rng)?;
+            Ok(ProvingKeyFile { header, pk, commitment_key: Some(ck) })
+        }
+    }
 }

@@ -2,11 +2,20 @@
 
 use std::path::PathBuf;
 
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 use serde::Deserialize;
+use zkseal_circuits::commitment::Salt;
+use zkseal_circuits::format::{architecture_from_bytes, architecture_to_bytes};
 use zkseal_circuits::input::parse_samples;
 use zkseal_circuits::onnx::{import_onnx, Imported};
 use zkseal_circuits::quant::quantize::{calibrate, quantize};
 use zkseal_circuits::{Model, QuantConfig};
+use zkseal_prover::commit::commitment_record;
+use zkseal_prover::keys::ProvingKeyFile;
+use zkseal_prover::prove::prove;
+use zkseal_prover::setup::setup;
+use zkseal_verifier::{CommitmentRecord, CommitmentScheme, ProofBundle};
 
 /// `tests/data/...`
 pub fn data(rel: &str) -> PathBuf {
@@ -83,4 +92,29 @@ pub fn digits_model(name: &str) -> (Imported, Model) {
     let (arch, weights) = quantize(&imported.model, &cal, &QuantConfig::default()).expect("quantize");
     let model = Model::new(arch, weights, imported.meta.clone()).expect("valid model");
     (imported, model)
+}
+
+/// A model proved once: keys, record and bundle (see `proved`).
+pub struct Proved {
+    pub model: Model,
+    pub key: ProvingKeyFile,
+    pub vk: Vec<u8>,
+    pub record: CommitmentRecord,
+    pub bundle: ProofBundle,
+    pub salt: Salt,
+}
+
+/// Setup from the architecture file alone, commit, and prove test input `seed`
+/// (deterministic randomness: tests only).
+pub fn proved(name: &str, seed: u64, scheme: CommitmentScheme) -> Proved {
+    let (_, model) = digits_model(name);
+    let arch = architecture_from_bytes(&architecture_to_bytes(&model.arch)).expect("architecture round trip");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let key = ProvingKeyFile::from_bytes(&setup(&arch, scheme, &mut rng).expect("setup").to_bytes()).expect("key");
+    let vk = key.verifying_key_file();
+    let salt = Salt([seed as u8; 32]);
+    let record = commitment_record(&model, &salt, Some(&key)).expect("record");
+    let (inputs, _) = digits_test();
+    let bundle = prove(&model, &key, &salt, &inputs[seed as usize], &mut rng).expect("prove");
+    Proved { model, key, vk, record, bundle, salt }
 }

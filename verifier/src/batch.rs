@@ -3,7 +3,8 @@
 //!
 //! For proofs `(Aᵢ, Bᵢ, Cᵢ)` with prepared inputs `ICᵢ` and random `rᵢ`, all hold iff
 //! (except with probability ≈ 2⁻¹²⁸)
-//! `Π e(rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·ICᵢ, −γ) · e(Σ rᵢ·Cᵢ, −δ) = e(α, β)^(Σ rᵢ)`.
+//! `Π e(rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·ICᵢ, −γ) · e(Σ rᵢ·Cᵢ, −δ) = T^(Σ rᵢ)`, with `T` the
+//! factor every proof shares (`e(α, β)`, times `e(D, γ')` under the Lego scheme).
 //! The `rᵢ` are 128-bit values hashed (blake3) from every proof and public input of
 //! the batch, so a prover cannot choose proofs that cancel out.
 
@@ -79,7 +80,7 @@ impl Verifier {
         g1.push(c.into_affine().into());
         g2.push(self.pvk.delta_g2_neg_pc.clone());
         match Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2)) {
-            Some(lhs) => lhs.0 == self.pvk.alpha_g1_beta_g2.pow(sum.into_bigint()),
+            Some(lhs) => lhs.0 == self.target.0.pow(sum.into_bigint()),
             None => false,
         }
     }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const BUNDLE_VERSION: u32 = 1;
+/// Version 2 added `scheme` and `commitment_point`.
+pub const BUNDLE_VERSION: u32 = 2;
 pub const BACKEND_GROTH16: &str = "groth16-bn254";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10,11 +11,17 @@ pub const BACKEND_GROTH16: &str = "groth16-bn254";
 pub struct ProofBundle {
     pub version: u32,
     pub backend: String,
+    /// `CommitmentScheme::name`: which commitment the proof opens.
+    pub scheme: String,
     /// blake3 of the model file, hex.
     pub model_id: String,
     pub architecture_digest: String,
-    /// The weight commitment the proof opens, decimal.
+    /// The record's Poseidon commitment, decimal (what the proof opens under the
+    /// Poseidon scheme).
     pub commitment: String,
+    /// Lego only: the record's commitment point, which the proof opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_point: Option<String>,
     /// blake3 of the verifying-key file the proof is for, hex.
     pub vk_digest: String,
     /// The quantized input integers, flattened row-major.

@@ -19,6 +19,10 @@ pub enum VerifyError {
     CommitmentMismatch,
     #[error("the verifying key is for architecture {key}, the {what} names {named}")]
     ArchitectureMismatch { key: String, what: &'static str, named: String },
+    #[error("the verifying key is for the {key} scheme, the {what} names '{named}'")]
+    SchemeMismatch { key: &'static str, what: &'static str, named: String },
+    #[error("the commitment point was made with the keys of verifying key {record}, not this one ({key})")]
+    RecordKeyMismatch { record: String, key: String },
     #[error("the proof was made for another verifying key (vk_digest {bundle}, this key {key})")]
     WrongKey { bundle: String, key: String },
     #[error("the key takes {expected} input and output values, the proof gives {got}")]

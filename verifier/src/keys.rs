@@ -1,21 +1,24 @@
-//! The verifying-key file: a header naming the architecture, then arkworks' compressed
-//! Groth16 verifying key (`specs/proof-bundle.md`).
+//! The verifying-key file: a header naming the architecture and commitment scheme,
+//! arkworks' compressed Groth16 verifying key, and (Lego) the commitment's `[γ']₂`
+//! (`specs/proof-bundle.md`).
 
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, G2Affine};
 use ark_groth16::VerifyingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::error::VerifyError;
+use crate::scheme::CommitmentScheme;
 
 pub const VK_MAGIC: [u8; 8] = *b"ZKSEALVK";
-/// Version of the key files; bumped on any change to their layout.
-pub const KEY_VERSION: u32 = 1;
+/// Version of the key files; bumped on any change to their layout (2: the scheme).
+pub const KEY_VERSION: u32 = 2;
 
 /// `magic ‖ version u32 ‖ KeyHeader`.
 const HEADER_LEN: usize = 8 + 4 + KeyHeader::LEN;
 /// Compressed sizes: α (G1), β, γ, δ (G2), the IC length (u64), then IC points (G1).
 const VK_FIXED: usize = 32 + 3 * 64 + 8;
 const G1: usize = 32;
+const G2: usize = 64;
 /// Output scales beyond this are refused (models use −24 ..= 40).
 const MAX_SCALE_ABS: i32 = 64;
 
@@ -29,12 +32,14 @@ pub struct KeyHeader {
     /// The input's scale: a client quantizes its real input with it
     /// (`⌊v·2^input_scale + ½⌋`) to check a bundle's `input`.
     pub input_scale: i32,
+    pub scheme: CommitmentScheme,
 }
 
 impl KeyHeader {
     /// Encoded size: `architecture digest [32] ‖ output scale i32 ‖ input len u32 ‖
-    /// output len u32 ‖ input scale i32`, little-endian. Both key files carry it.
-    pub const LEN: usize = 32 + 4 * 4;
+    /// output len u32 ‖ input scale i32 ‖ scheme code u32`, little-endian. Both key
+    /// files carry it.
+    pub const LEN: usize = 32 + 5 * 4;
 
     pub fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.architecture_digest);
@@ -42,19 +47,37 @@ impl KeyHeader {
         out.extend_from_slice(&self.input_len.to_le_bytes());
         out.extend_from_slice(&self.output_len.to_le_bytes());
         out.extend_from_slice(&self.input_scale.to_le_bytes());
+        out.extend_from_slice(&self.scheme.code().to_le_bytes());
     }
 
-    /// Decodes the first `LEN` bytes of `b` (which must hold them).
-    pub fn decode(b: &[u8]) -> Self {
+    /// Decodes the first `LEN` bytes of `b` (which must hold them); `None` for an
+    /// unknown scheme code.
+    pub fn decode(b: &[u8]) -> Option<Self> {
         let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
-        KeyHeader {
+        Some(KeyHeader {
             architecture_digest: b[..32].try_into().expect("32 bytes"),
             output_scale: u32_at(32) as i32,
             input_len: u32_at(36),
             output_len: u32_at(40),
             input_scale: u32_at(44) as i32,
-        }
+            scheme: CommitmentScheme::from_code(u32_at(48))?,
+        })
     }
+
+    /// Public inputs besides the constant one: (Poseidon) the commitment, the input
+    /// and output integers.
+    pub fn public_input_count(&self) -> u64 {
+        u64::from(self.scheme == CommitmentScheme::Poseidon) + self.input_len as u64 + self.output_len as u64
+    }
+}
+
+/// A decoded verifying-key file.
+#[derive(Clone, Debug)]
+pub struct VerifyingKeyFile {
+    pub header: KeyHeader,
+    pub vk: VerifyingKey<Bn254>,
+    /// Lego: `[γ']₂`, against which the commitment point is paired.
+    pub commitment_g2: Option<G2Affine>,
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -70,18 +93,23 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
     (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
 }
 
-/// Writes a verifying-key file.
-pub fn encode_vk_file(header: &KeyHeader, vk: &VerifyingKey<Bn254>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HEADER_LEN + vk.compressed_size());
-    out.extend_from_slice(&VK_MAGIC);
-    out.extend_from_slice(&KEY_VERSION.to_le_bytes());
-    header.encode(&mut out);
-    vk.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
-    out
+impl VerifyingKeyFile {
+    /// The file's bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + self.vk.compressed_size() + G2);
+        out.extend_from_slice(&VK_MAGIC);
+        out.extend_from_slice(&KEY_VERSION.to_le_bytes());
+        self.header.encode(&mut out);
+        self.vk.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
+        if let Some(g) = &self.commitment_g2 {
+            g.serialize_compressed(&mut out).expect("writing to a Vec cannot fail");
+        }
+        out
+    }
 }
 
 /// Reads a verifying-key file, checking every point (on the curve, in the subgroup).
-pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), VerifyError> {
+pub fn decode_vk_file(bytes: &[u8]) -> Result<VerifyingKeyFile, VerifyError> {
     let bad = |reason: &str| VerifyError::malformed("verifying key", reason);
     if bytes.len() < HEADER_LEN + VK_FIXED || bytes[..8] != VK_MAGIC {
         return Err(bad("not a zkseal verifying key (bad magic or too short)"));
@@ -90,7 +118,7 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), 
     if version != KEY_VERSION {
         return Err(VerifyError::Version { what: "verifying key", found: version as u64 });
     }
-    let header = KeyHeader::decode(&bytes[12..]);
+    let header = KeyHeader::decode(&bytes[12..]).ok_or_else(|| bad("unknown commitment scheme"))?;
     if ![header.output_scale, header.input_scale].iter().all(|s| (-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(s)) {
         return Err(bad("output scale out of range"));
     }
@@ -98,12 +126,19 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<(KeyHeader, VerifyingKey<Bn254>), 
     // The IC length prefix is checked against the bytes present before arkworks reads
     // it, so a hostile length cannot make it allocate.
     let ic_len = u64::from_le_bytes(body[VK_FIXED - 8..VK_FIXED].try_into().expect("8 bytes"));
-    let expected_ic = 1 + header.input_len as u64 + header.output_len as u64 + 1;
-    if ic_len != expected_ic || (body.len() - VK_FIXED) as u64 != ic_len * G1 as u64 {
+    let extra = if header.scheme == CommitmentScheme::Lego { G2 } else { 0 };
+    let ic_bytes = body.len().checked_sub(VK_FIXED + extra).map(|b| b as u64);
+    if ic_len != 1 + header.public_input_count() || ic_bytes != Some(ic_len * G1 as u64) {
         return Err(bad("length does not match its public-input count"));
     }
-    let vk = VerifyingKey::<Bn254>::deserialize_compressed(body).map_err(|_| VerifyError::Point("verifying key"))?;
-    Ok((header, vk))
+    let point = |_| VerifyError::Point("verifying key");
+    let (vk_bytes, g2_bytes) = body.split_at(body.len() - extra);
+    let vk = VerifyingKey::<Bn254>::deserialize_compressed(vk_bytes).map_err(point)?;
+    let commitment_g2 = match extra {
+        0 => None,
+        _ => Some(G2Affine::deserialize_compressed(g2_bytes).map_err(point)?),
+    };
+    Ok(VerifyingKeyFile { header, vk, commitment_g2 })
 }
 
 /// blake3 of the verifying-key file, hex: what a bundle names its key by.
@@ -123,6 +158,7 @@ mod tests {
         b.extend_from_slice(&n_in.to_le_bytes());
         b.extend_from_slice(&n_out.to_le_bytes());
         b.extend_from_slice(&0i32.to_le_bytes());
+        b.extend_from_slice(&CommitmentScheme::Poseidon.code().to_le_bytes());
         b.extend_from_slice(&[0; VK_FIXED - 8]);
         b.extend_from_slice(&ic_len.to_le_bytes());
         b.extend(std::iter::repeat_n(0u8, ic_points * G1));

@@ -2,19 +2,28 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const RECORD_VERSION: u32 = 1;
-/// circomlib Poseidon over BN254 with a salt, `specs/commitment.md`.
-pub const COMMITMENT_SCHEME_POSEIDON: &str = "poseidon-bn254-circom-v1";
+/// Version 2 added `commitment_point` and `vk_digest` (the Lego scheme).
+pub const RECORD_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentRecord {
     pub format_version: u32,
+    /// `CommitmentScheme::name`: which commitment proofs open.
     pub scheme: String,
     /// blake3 of the model file, hex.
     pub model_id: String,
     /// blake3 of the architecture file, hex.
     pub architecture_digest: String,
-    /// The commitment, a BN254 scalar in decimal.
+    /// The salted Poseidon commitment, a BN254 scalar in decimal: the weights' public
+    /// identity, recomputable by anyone given the weights and salt. Under the Poseidon
+    /// scheme proofs open it; under Lego they open `commitment_point`.
     pub commitment: String,
+    /// Lego only: the commitment point (compressed G1, hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_point: Option<String>,
+    /// Lego only: blake3 of the verifying-key file of the keys whose commitment key
+    /// made the point (hex); the point means nothing under other keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vk_digest: Option<String>,
 }

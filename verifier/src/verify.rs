@@ -1,21 +1,26 @@
 //! Verification of a proof bundle against a verifying key and a commitment record.
 //!
-//! Groth16 (arkworks, BN254): accept iff
-//! `e(A, B) = e(α, β)·e(Σ aᵢ·ICᵢ, γ)·e(C, δ)` with public values
-//! `a = (1, commitment, input…, output…)`. Before the pairing, every binding the
-//! pairing cannot see is checked: same model and commitment as the record, the key's
-//! architecture is the record's, the bundle names this key.
+//! Groth16 (arkworks, BN254), accept iff
+//! `e(A, B) = e(α, β)·e(Σ aᵢ·ICᵢ, γ)·e(C, δ)` (Poseidon scheme, public values
+//! `a = (1, commitment, input…, output…)`), or
+//! `e(A, B) = e(α, β)·e(D, γ')·e(Σ aᵢ·ICᵢ, γ)·e(C, δ)` (Lego scheme, `a = (1, input…,
+//! output…)`, `D` the record's commitment point). The factor `T = e(α, β)[·e(D, γ')]`
+//! is the same for every proof and computed once. Before the pairing, every binding the
+//! pairing cannot see is checked: same model, scheme and commitment as the record, the
+//! key's architecture is the record's, the bundle names this key.
 
 use ark_bn254::{Bn254, Fr, G1Projective};
-use ark_ec::VariableBaseMSM;
-use ark_groth16::{prepare_verifying_key, Groth16, PreparedVerifyingKey, Proof};
+use ark_ec::pairing::{Pairing, PairingOutput};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof};
 use ark_serialize::CanonicalDeserialize;
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 use crate::error::VerifyError;
 use crate::field::{int_to_field, parse_field};
 use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
-use crate::record::{CommitmentRecord, COMMITMENT_SCHEME_POSEIDON, RECORD_VERSION};
+use crate::record::{CommitmentRecord, RECORD_VERSION};
+use crate::scheme::{parse_point, CommitmentScheme};
 
 /// Size of a compressed Groth16 proof over BN254: A (G1), B (G2), C (G1).
 pub const PROOF_BYTES: usize = 32 + 64 + 32;
@@ -25,6 +30,7 @@ pub const PROOF_BYTES: usize = 32 + 64 + 32;
 pub struct Verified {
     pub model_id: String,
     pub commitment: String,
+    pub commitment_point: Option<String>,
     pub input: Vec<i64>,
     pub output: Vec<i64>,
     pub output_float: Vec<f64>,
@@ -49,6 +55,8 @@ pub fn verify(vk_file: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -
 pub struct Verifier {
     pub(crate) header: KeyHeader,
     pub(crate) pvk: PreparedVerifyingKey<Bn254>,
+    /// `T`, the pairing factor every proof shares (module docs).
+    pub(crate) target: PairingOutput<Bn254>,
     digest: String,
     record: CommitmentRecord,
     record_commitment: Fr,
@@ -61,34 +69,53 @@ pub(crate) struct Checked {
 }
 
 impl Verifier {
-    /// Checks the record's format and decodes the key (every point validated).
+    /// Checks the record against the key and decodes both (every point validated).
     pub fn new(vk_file: &[u8], record: &CommitmentRecord) -> Result<Self, VerifyError> {
+        let bad_record = |reason: &str| VerifyError::malformed("commitment record", reason);
         if record.format_version != RECORD_VERSION {
             return Err(VerifyError::Version { what: "commitment record", found: record.format_version as u64 });
         }
-        if record.scheme != COMMITMENT_SCHEME_POSEIDON {
-            return Err(VerifyError::malformed("commitment record", format!("unknown scheme '{}'", record.scheme)));
+        let scheme = CommitmentScheme::from_name(&record.scheme)
+            .ok_or_else(|| bad_record(&format!("unknown scheme '{}'", record.scheme)))?;
+        let key = decode_vk_file(vk_file)?;
+        let record_commitment =
+            parse_field(&record.commitment).ok_or_else(|| bad_record("commitment is not a canonical field element"))?;
+        let digest = vk_digest(vk_file);
+        let pvk = prepare_verifying_key(&key.vk);
+        let base = PairingOutput(pvk.alpha_g1_beta_g2);
+        if scheme != key.header.scheme {
+            return Err(VerifyError::SchemeMismatch {
+                key: key.header.scheme.name(),
+                what: "commitment record",
+                named: record.scheme.clone(),
+            });
         }
-        let (header, vk) = decode_vk_file(vk_file)?;
-        let record_commitment = parse_field(&record.commitment).ok_or_else(|| {
-            VerifyError::malformed("commitment record", "commitment is not a canonical field element")
-        })?;
-        Ok(Verifier {
-            header,
-            pvk: prepare_verifying_key(&vk),
-            digest: vk_digest(vk_file),
-            record: record.clone(),
-            record_commitment,
-        })
+        let target = match (key.commitment_g2, &record.commitment_point, &record.vk_digest) {
+            (None, None, None) => base,
+            (Some(gamma2), Some(point), Some(record_key)) => {
+                let d = parse_point("commitment record", point)?;
+                if *record_key != digest {
+                    return Err(VerifyError::RecordKeyMismatch { record: record_key.clone(), key: digest });
+                }
+                base + Bn254::pairing(d, gamma2)
+            }
+            _ => return Err(bad_record("commitment_point and vk_digest are required by the Lego scheme only")),
+        };
+        Ok(Verifier { header: key.header, pvk, target, digest, record: record.clone(), record_commitment })
     }
 
     /// Verifies one bundle.
     pub fn verify(&self, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
         let c = self.check(bundle)?;
         let ic = self.prepare_inputs(&c.public, Fr::from(1u64));
-        match Groth16::<Bn254>::verify_proof_with_prepared_inputs(&self.pvk, &c.proof, &ic) {
-            Ok(true) => Ok(verified(bundle)),
-            _ => Err(VerifyError::PairingCheckFailed),
+        let lhs = Bn254::multi_pairing(
+            [c.proof.a, ic.into_affine(), c.proof.c],
+            [c.proof.b.into(), self.pvk.gamma_g2_neg_pc.clone(), self.pvk.delta_g2_neg_pc.clone()],
+        );
+        if lhs == self.target {
+            Ok(verified(bundle))
+        } else {
+            Err(VerifyError::PairingCheckFailed)
         }
     }
 
@@ -112,6 +139,7 @@ impl Verifier {
         }
         let commitment = parse_field(&bundle.commitment)
             .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;
+        let point = bundle.commitment_point.as_deref().map(|p| parse_point("proof bundle", p)).transpose()?;
         let proof_bytes = unhex(&bundle.proof).filter(|b| b.len() == PROOF_BYTES).ok_or_else(|| {
             VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex"))
         })?;
@@ -124,7 +152,15 @@ impl Verifier {
                 record: record.model_id.clone(),
             });
         }
-        if commitment != self.record_commitment {
+        if bundle.scheme != record.scheme {
+            return Err(VerifyError::SchemeMismatch {
+                key: header.scheme.name(),
+                what: "proof bundle",
+                named: bundle.scheme.clone(),
+            });
+        }
+        let record_point = record.commitment_point.as_deref().map(|p| parse_point("commitment record", p));
+        if commitment != self.record_commitment || point != record_point.transpose()? {
             return Err(VerifyError::CommitmentMismatch);
         }
         let key_arch = hex(&header.architecture_digest);
@@ -153,9 +189,9 @@ impl Verifier {
         if !floats_agree {
             return Err(VerifyError::OutputFloatMismatch);
         }
-        let public = std::iter::once(commitment)
-            .chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_field(v)))
-            .collect();
+        let head = (header.scheme == CommitmentScheme::Poseidon).then_some(commitment);
+        let public =
+            head.into_iter().chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_field(v))).collect();
         Ok(Checked { proof, public })
     }
 }
@@ -164,6 +200,7 @@ pub(crate) fn verified(bundle: &ProofBundle) -> Verified {
     Verified {
         model_id: bundle.model_id.clone(),
         commitment: bundle.commitment.clone(),
+        commitment_point: bundle.commitment_point.clone(),
         input: bundle.input.clone(),
         output: bundle.output.clone(),
         output_float: bundle.output_float.clone(),

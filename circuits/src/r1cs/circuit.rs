@@ -1,21 +1,23 @@
 //! The model circuit (`specs/circuit.md`).
 //!
-//! Public inputs, in order: the commitment, the input integers, the output integers.
-//! Private: weights, salt, every activation. The relation holds iff the commitment
-//! opens to the weights (each range-checked to its declared width) and the output is
-//! the reference evaluator's result on the input, bit for bit. The shape of the system
-//! depends only on the architecture, so keys made from the weight-free architecture
-//! serve every weight set.
+//! Public inputs, in order: (Poseidon scheme only) the commitment, then the input
+//! integers, the output integers. Private: weights, (Poseidon) salt, every activation.
+//! The relation holds iff the weights are the committed ones and the output is the
+//! reference evaluator's result on the input, bit for bit. Poseidon: the commitment
+//! opens to the weights, each range-checked to its declared width. Lego: the weights
+//! are witness variables `0..n`, which the proof system commits to itself. The shape
+//! of the system depends only on the architecture and scheme, so keys made from the
+//! weight-free architecture serve every weight set.
 
 use ark_bn254::Fr;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode,
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode, Variable,
 };
 
 use super::rescale::{relu, relu_signed, rescale, Signed};
-use super::{linear, pool, range, Costs, Result, Synth, Wire};
+use super::{linear, pool, range, Costs, Result, Scheme, Synth, Wire};
 use crate::commitment::constraints::CommitmentGadget;
 use crate::commitment::{value_widths, values, Salt};
 use crate::model::op::Op;
@@ -26,16 +28,18 @@ use crate::quant::eval::Trace;
 /// What the prover knows.
 pub struct CircuitWitness<'a> {
     pub weights: &'a Weights,
+    /// The Poseidon commitment's salt and value (unused by the Lego scheme).
     pub salt: &'a Salt,
+    pub commitment: Fr,
     /// The reference evaluator's trace on the input (gives input and output).
     pub trace: &'a Trace,
-    pub commitment: Fr,
 }
 
 /// The circuit of one architecture; `witness` is `None` for key generation.
 pub struct ModelCircuit<'a> {
     pub arch: &'a Architecture,
     pub arch_digest: [u8; 32],
+    pub scheme: Scheme,
     pub witness: Option<CircuitWitness<'a>>,
 }
 
@@ -45,17 +49,19 @@ impl ConstraintSynthesizer<Fr> for ModelCircuit<'_> {
     }
 }
 
-/// The public inputs of a proof: `[commitment, input…, output…]`.
-pub fn public_inputs(commitment: Fr, input: &[i64], output: &[i64]) -> Vec<Fr> {
+/// The public inputs of a proof: `[commitment, input…, output…]` (Poseidon) or
+/// `[input…, output…]` (Lego).
+pub fn public_inputs(scheme: Scheme, commitment: Fr, input: &[i64], output: &[i64]) -> Vec<Fr> {
     let ints = input.iter().chain(output).map(|&v| super::fr(v as i128));
-    std::iter::once(commitment).chain(ints).collect()
+    let head = (scheme == Scheme::Poseidon).then_some(commitment);
+    head.into_iter().chain(ints).collect()
 }
 
 /// The constraint counts of `arch`'s circuit, by component (no witness needed).
-pub fn costs(arch: &Architecture, arch_digest: [u8; 32]) -> Result<Costs> {
+pub fn costs(arch: &Architecture, arch_digest: [u8; 32], scheme: Scheme) -> Result<Costs> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_mode(SynthesisMode::Setup);
-    ModelCircuit { arch, arch_digest, witness: None }.synthesize(cs)
+    ModelCircuit { arch, arch_digest, scheme, witness: None }.synthesize(cs)
 }
 
 impl ModelCircuit<'_> {
@@ -68,8 +74,13 @@ impl ModelCircuit<'_> {
         let int = |v: i64| Some(v as i128);
 
         // Public inputs first, so their order is the documented one.
-        let commitment_value = w.map(|w| w.commitment);
-        let commitment = s.cs.new_input_variable(|| commitment_value.ok_or(SynthesisError::AssignmentMissing))?;
+        let commitment = match self.scheme {
+            Scheme::Poseidon => {
+                let value = w.map(|w| w.commitment);
+                Some((s.cs.new_input_variable(|| value.ok_or(SynthesisError::AssignmentMissing))?, value))
+            }
+            Scheme::Lego => None,
+        };
         let input = (0..arch.input.len())
             .map(|i| s.input(w.and_then(|w| int(*w.trace.input.get(i)?))))
             .collect::<Result<Vec<_>>>()?;
@@ -78,18 +89,14 @@ impl ModelCircuit<'_> {
             .map(|i| s.input(w.and_then(|w| int(*w.trace.output().get(i)?))))
             .collect::<Result<Vec<_>>>()?;
 
-        // Commitment: every weight and bias range-checked, then hashed.
-        let widths = value_widths(arch);
-        let committed = w.map(|w| values(w.weights));
-        let value_wires = (0..widths.len())
-            .map(|i| {
-                let wire = s.witness(committed.as_ref().and_then(|v| int(*v.get(i)?)))?;
-                range::signed(&s, &wire, widths[i])?;
-                Ok(wire)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let c = CommitmentGadget::commit(&s, &self.arch_digest, w.map(|w| w.salt), &value_wires, &widths)?;
-        c.enforce_equal(&FpVar::Var(AllocatedFp::new(commitment_value, commitment, s.cs.clone())))?;
+        let committed: Vec<Option<i128>> = match w {
+            Some(w) => values(w.weights).into_iter().map(int).collect(),
+            None => vec![None; value_widths(arch).len()],
+        };
+        let value_wires = match commitment {
+            Some(c) => poseidon_commitment(&s, arch, &self.arch_digest, w.map(|w| w.salt), &committed, c)?,
+            None => s.segment(&committed)?,
+        };
         costs.commitment += s.take_count();
 
         // The input is public but must still be within its declared width.
@@ -170,6 +177,10 @@ impl ModelCircuit<'_> {
             };
             signs = next_signs;
         }
+        if commitment.is_none() {
+            s.isolate_segment()?;
+            costs.commitment += s.take_count();
+        }
 
         // The computed output must be the public one (and, when proving, the
         // reference evaluator's: a disagreement is a bug, refused here).
@@ -184,4 +195,30 @@ impl ModelCircuit<'_> {
         costs.nonlinear += s.take_count();
         Ok(costs)
     }
+}
+
+/// Poseidon scheme: every committed value range-checked to its width, then hashed,
+/// and the hash equal to the public `commitment` variable.
+fn poseidon_commitment(
+    s: &Synth,
+    arch: &Architecture,
+    arch_digest: &[u8; 32],
+    salt: Option<&Salt>,
+    committed: &[Option<i128>],
+    commitment: (Variable, Option<Fr>),
+) -> Result<Vec<Wire>> {
+    let widths = value_widths(arch);
+    let wires = committed
+        .iter()
+        .zip(&widths)
+        .map(|(&v, &width)| {
+            let wire = s.witness(v)?;
+            range::signed(s, &wire, width)?;
+            Ok(wire)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let c = CommitmentGadget::commit(s, arch_digest, salt, &wires, &widths)?;
+    let (var, value) = commitment;
+    c.enforce_equal(&FpVar::Var(AllocatedFp::new(value, var, s.cs.clone())))?;
+    Ok(wires)
 }

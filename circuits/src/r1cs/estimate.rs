@@ -4,7 +4,7 @@
 //! allocating anything; `specs/circuit.md` gives the same formulas. A test checks
 //! that it equals the synthesized count for every bundled model.
 
-use super::{pool, range, rescale, Costs};
+use super::{pool, range, rescale, Costs, Scheme};
 use crate::commitment::{packing_plan, value_widths, CHUNK};
 use crate::model::op::{Op, Window2d};
 use crate::quant::arch::Architecture;
@@ -13,18 +13,16 @@ use crate::quant::arch::Architecture;
 const HEADER_FIELDS: usize = 7;
 
 /// Number of constraints of `arch`'s circuit.
-pub fn constraint_count(arch: &Architecture) -> u64 {
-    costs(arch).total() as u64
+pub fn constraint_count(arch: &Architecture, scheme: Scheme) -> u64 {
+    costs(arch, scheme).total() as u64
 }
 
 /// Constraints of `arch`'s circuit by component, as `circuit::costs` counts them.
-pub fn costs(arch: &Architecture) -> Costs {
-    let widths = value_widths(arch);
-    let packed = packing_plan(&widths).len() as u64;
-    let calls = (HEADER_FIELDS as u64 + packed).div_ceil(CHUNK as u64);
-    // Value range checks, the Poseidon chain (504 per call, less the S-boxes of the
-    // lanes that start constant), and the final equality.
-    let commitment = widths.iter().map(|&w| range::cost(w) as u64).sum::<u64>() + 471 * calls + 3 * packed + 3 + 1;
+pub fn costs(arch: &Architecture, scheme: Scheme) -> Costs {
+    let commitment = match scheme {
+        Scheme::Poseidon => poseidon_cost(arch),
+        Scheme::Lego => unused_conv_weights(arch),
+    };
     let input = arch.input.len() as u64 * range::cost(arch.input.bits) as u64;
     let (mut linear, mut nonlinear) = (0u64, input);
     let mut signs = false;
@@ -80,6 +78,45 @@ pub fn costs(arch: &Architecture) -> Costs {
     Costs { commitment: to(commitment), linear: to(linear), nonlinear: to(nonlinear + outputs) }
 }
 
+/// Value range checks, the Poseidon chain (504 per call, less the S-boxes of the
+/// lanes that start constant), and the final equality.
+fn poseidon_cost(arch: &Architecture) -> u64 {
+    let widths = value_widths(arch);
+    let packed = packing_plan(&widths).len() as u64;
+    let calls = (HEADER_FIELDS as u64 + packed).div_ceil(CHUNK as u64);
+    widths.iter().map(|&w| range::cost(w) as u64).sum::<u64>() + 471 * calls + 3 * packed + 3 + 1
+}
+
+/// Convolution weights whose tap only ever meets padding: the Lego scheme's only
+/// commitment rows (`Synth::isolate_segment`).
+fn unused_conv_weights(arch: &Architecture) -> u64 {
+    let mut unused = 0u64;
+    for (i, layer) in arch.layers.iter().enumerate() {
+        if let Op::Conv2d { in_channels, out_channels, window } = &layer.op {
+            let (x, y) = (arch.input_of(i).dims(), layer.output.dims());
+            // Kernel offsets any output reads, per axis (as `kernels::conv2d_taps` does).
+            let (mut rows, mut cols) = (vec![false; window.kernel[0] as usize], vec![false; window.kernel[1] as usize]);
+            for oy in 0..y[2] {
+                let top = (oy * window.stride[0] as usize) as i64 - window.pads[0] as i64;
+                for r in window.window(oy, 0, x[2], x[3]).rows {
+                    rows[(r as i64 - top) as usize] = true;
+                }
+            }
+            for ox in 0..y[3] {
+                let left = (ox * window.stride[1] as usize) as i64 - window.pads[1] as i64;
+                for c in window.window(0, ox, x[2], x[3]).cols {
+                    cols[(c as i64 - left) as usize] = true;
+                }
+            }
+            let count = |hit: &[bool]| hit.iter().filter(|&&h| h).count() as u64;
+            let live = count(&rows) * count(&cols);
+            let kernel = window.kernel[0] as u64 * window.kernel[1] as u64;
+            unused += *out_channels as u64 * *in_channels as u64 * (kernel - live);
+        }
+    }
+    unused
+}
+
 /// `(Σ_oy rows(oy), Σ_ox cols(ox))`: in-bounds window extents over all outputs, whose
 /// product is the number of taps per (output channel, input channel) pair.
 fn tap_extents(window: &Window2d, hw: [usize; 2], out_hw: [usize; 2]) -> (u64, u64) {
@@ -103,10 +140,11 @@ pub struct Size {
     pub memory: u64,
 }
 
-/// The size of `costs`' circuit for `arch`.
-pub fn size(arch: &Architecture, costs: &Costs) -> Size {
+/// The size of `costs`' circuit for `arch` under `scheme`.
+pub fn size(arch: &Architecture, scheme: Scheme, costs: &Costs) -> Size {
     let constraints = costs.total() as u64;
-    let instance = 2 + arch.input.len() as u64 + arch.output().len() as u64;
+    let commitment_input = u64::from(scheme == Scheme::Poseidon);
+    let instance = 1 + commitment_input + arch.input.len() as u64 + arch.output().len() as u64;
     let domain = (constraints + instance).next_power_of_two();
     Size { constraints, domain, memory: domain.saturating_mul(3200).saturating_add(128 << 20) }
 }

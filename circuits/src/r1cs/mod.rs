@@ -12,9 +12,10 @@ pub mod pool;
 pub mod range;
 pub mod rescale;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use ark_bn254::Fr;
+use ark_ff::Zero;
 use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 
 pub type Lc = LinearCombination<Fr>;
@@ -62,10 +63,21 @@ impl Wire {
     }
 }
 
+/// How the circuit binds the weights (`specs/commitment.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// Every weight range-checked and hashed with Poseidon; the hash is a public input.
+    Poseidon,
+    /// The weights are the first witness variables, a segment the proof system itself
+    /// commits to (commit-carrying Groth16): no constraint per weight.
+    Lego,
+}
+
 /// Constraint counts by component, for `inspect` and the specs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Costs {
-    /// Weight range checks and the Poseidon hash.
+    /// Poseidon: weight range checks and the hash. Lego: one row per committed value
+    /// that no other row isolates (`Synth::isolate_segment`).
     pub commitment: usize,
     /// Products of dense / conv / affine layers and their rescales.
     pub linear: usize,
@@ -85,11 +97,68 @@ pub struct Synth {
     /// Whether witness values are being computed (false during key generation).
     pub proving: bool,
     counted: Cell<usize>,
+    /// The committed segment, witness variables `0..n`: whether each already has an
+    /// isolating row (one where it is the only segment variable of A, B or C).
+    isolated: RefCell<Vec<bool>>,
 }
 
 impl Synth {
     pub fn new(cs: ConstraintSystemRef<Fr>, proving: bool) -> Self {
-        Synth { cs, proving, counted: Cell::new(0) }
+        Synth { cs, proving, counted: Cell::new(0), isolated: RefCell::new(Vec::new()) }
+    }
+
+    /// Allocates the committed segment: `values.len()` witnesses that must be the
+    /// system's first, so that they are witness variables `0..n` in order.
+    pub fn segment(&self, values: &[Option<i128>]) -> Result<Vec<Wire>> {
+        if self.cs.num_witness_variables() != 0 {
+            return Err(SynthesisError::Unsatisfiable);
+        }
+        *self.isolated.borrow_mut() = vec![false; values.len()];
+        values.iter().map(|&v| self.witness(v)).collect()
+    }
+
+    /// Gives every segment variable without an isolating row one, `w·1 = w`.
+    ///
+    /// Why: the commitment binds the segment only if the QAP polynomials
+    /// `(uⱼ, vⱼ, wⱼ)` of its variables are linearly independent; an isolating row puts
+    /// a Lagrange basis polynomial in exactly one of them, which suffices. Products
+    /// `x·w` isolate a weight and rescale rows a bias, so this adds a row only for a
+    /// weight no constraint uses (a convolution tap that only ever meets padding).
+    pub fn isolate_segment(&self) -> Result<()> {
+        let missing: Vec<usize> =
+            self.isolated.borrow().iter().enumerate().filter(|(_, &done)| !done).map(|(j, _)| j).collect();
+        for j in missing {
+            let w = LinearCombination(vec![(Fr::from(1u64), Variable::witness(j))]);
+            self.enforce(w.clone(), Wire::constant(1).lc, w)?;
+        }
+        Ok(())
+    }
+
+    /// Records the segment variable `lc` isolates, if exactly one (coefficients of a
+    /// repeated variable summed, as the constraint matrices will hold them).
+    fn note_isolated(&self, lc: &Lc) {
+        let mut isolated = self.isolated.borrow_mut();
+        let n = isolated.len();
+        let mut terms: Vec<(usize, Fr)> =
+            lc.0.iter()
+                .filter(|(_, v)| v.is_witness() && v.index().is_some_and(|i| i < n))
+                .map(|(c, v)| (v.index().expect("witness"), *c))
+                .collect();
+        if terms.is_empty() {
+            return;
+        }
+        terms.sort_unstable_by_key(|t| t.0);
+        let mut merged: Vec<(usize, Fr)> = Vec::with_capacity(terms.len());
+        for (j, c) in terms {
+            match merged.last_mut() {
+                Some(last) if last.0 == j => last.1 += c,
+                _ => merged.push((j, c)),
+            }
+        }
+        merged.retain(|(_, c)| !c.is_zero());
+        if let [(j, _)] = merged[..] {
+            isolated[j] = true;
+        }
     }
 
     /// Constraints added since the last call.
@@ -110,6 +179,11 @@ impl Synth {
 
     /// `a·b = c`
     pub fn enforce(&self, a: Lc, b: Lc, c: Lc) -> Result<()> {
+        if !self.isolated.borrow().is_empty() {
+            for lc in [&a, &b, &c] {
+                self.note_isolated(lc);
+            }
+        }
         self.cs.enforce_r1cs_constraint(|| a, || b, || c)
     }
 

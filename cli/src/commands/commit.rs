@@ -1,4 +1,5 @@
-//! `zkseal commit MODEL.zkq -o COMMITMENT.json --salt SALT_FILE`
+//! `zkseal commit MODEL.zkq --pk KEYS_DIR/proving.key -o COMMITMENT.json --salt SALT_FILE`
+//! (or `--scheme poseidon` without keys)
 
 use std::path::PathBuf;
 
@@ -7,7 +8,7 @@ use clap::Args;
 use rand::rngs::OsRng;
 use zkseal_prover::commit::{commitment_record, fresh_salt, SaltFile};
 
-use super::load_model;
+use super::{load_model, load_proving_key, SchemeArg};
 use crate::files::{read_text, write_atomic, write_atomic_mode};
 
 #[derive(Args)]
@@ -23,11 +24,23 @@ pub struct Commit {
     /// Commit with the salt already in SALT_FILE instead of drawing a new one.
     #[arg(long)]
     reuse_salt: bool,
+    /// The proving key (from `zkseal setup`): the Lego scheme's commitment point is
+    /// made with its commitment key. The record takes the key's scheme.
+    #[arg(long)]
+    pk: Option<PathBuf>,
+    /// The scheme (default: the key's; the Poseidon scheme needs no key).
+    #[arg(long, value_enum)]
+    scheme: Option<SchemeArg>,
 }
 
 impl Commit {
     pub fn run(self) -> Result<()> {
         let model = load_model(&self.model)?;
+        let key = match (&self.pk, self.scheme) {
+            (Some(pk), scheme) => Some(load_proving_key(pk, scheme)?),
+            (None, Some(SchemeArg::Poseidon)) => None,
+            (None, _) => bail!("the Lego scheme (the default) commits with the keys: pass --pk KEYS_DIR/proving.key"),
+        };
         if self.reuse_salt && !self.salt.exists() {
             bail!("--reuse-salt: {} does not exist", self.salt.display());
         }
@@ -44,9 +57,12 @@ impl Commit {
             write_atomic_mode(&self.salt, file.as_bytes(), 0o600)?;
             salt
         };
-        let record = commitment_record(&model, &salt);
+        let record = commitment_record(&model, &salt, key.as_ref())?;
         write_atomic(&self.output, serde_json::to_string_pretty(&record)?.as_bytes())?;
-        println!("wrote {} (commitment {})", self.output.display(), record.commitment);
+        match &record.commitment_point {
+            Some(point) => println!("wrote {} ({}, commitment point {point})", self.output.display(), record.scheme),
+            None => println!("wrote {} ({}, commitment {})", self.output.display(), record.scheme, record.commitment),
+        }
         println!("salt in {} (secret, mode 0600)", self.salt.display());
         Ok(())
     }

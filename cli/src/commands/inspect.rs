@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use zkseal_circuits::format::{architecture_digest, hex, FORMAT_VERSION};
 use zkseal_circuits::quant::arch::Architecture;
 use zkseal_circuits::r1cs::estimate::{costs, size};
+use zkseal_circuits::r1cs::Scheme;
 
 use super::ModelOrArch;
 
@@ -67,18 +68,22 @@ fn describe(arch: &Architecture, mut report: Value) -> Value {
     report["output"] = json!(arch.output());
     report["parameters"] = json!(arch.parameter_count());
     report["layers"] = json!(layers);
-    // The Groth16 circuit's size depends on the architecture only; counted without
-    // building it, so inspecting a huge model is cheap.
-    let c = costs(arch);
-    report["constraints"] = json!({
-        "commitment": c.commitment,
-        "linear": c.linear,
-        "nonlinear": c.nonlinear,
-        "total": c.total(),
-    });
-    let size = size(arch, &c);
-    report["groth16_domain"] = json!(size.domain);
-    report["memory_estimate_bytes"] = json!(size.memory);
+    // The Groth16 circuit's size depends on the architecture and scheme only; counted
+    // without building it, so inspecting a huge model is cheap.
+    for (name, scheme) in [("lego", Scheme::Lego), ("poseidon", Scheme::Poseidon)] {
+        let c = costs(arch, scheme);
+        let size = size(arch, scheme, &c);
+        report["circuit"][name] = json!({
+            "constraints": {
+                "commitment": c.commitment,
+                "linear": c.linear,
+                "nonlinear": c.nonlinear,
+                "total": c.total(),
+            },
+            "groth16_domain": size.domain,
+            "memory_estimate_bytes": size.memory,
+        });
+    }
     report
 }
 
@@ -108,10 +113,18 @@ fn print_text(r: &Value) {
     println!("input                {}", spec(&r["input"]));
     println!("output               {}", spec(&r["output"]));
     println!("parameters           {}", r["parameters"]);
-    if let Some(c) = r.get("constraints") {
+    for scheme in ["lego", "poseidon"] {
+        let c = &r["circuit"][scheme];
+        let n = &c["constraints"];
         println!(
-            "constraints          {} (commitment {}, linear layers {}, nonlinearities {})",
-            c["total"], c["commitment"], c["linear"], c["nonlinear"]
+            "{:<21}{} constraints (commitment {}, linear layers {}, nonlinearities {}), domain {}, ~{:.2} GiB",
+            format!("circuit ({scheme})"),
+            n["total"],
+            n["commitment"],
+            n["linear"],
+            n["nonlinear"],
+            c["groth16_domain"],
+            c["memory_estimate_bytes"].as_f64().unwrap_or(0.0) / (1u64 << 30) as f64
         );
     }
     println!();

@@ -12,8 +12,48 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use zkseal_circuits::format::{architecture_from_bytes, ARCH_MAGIC, MAX_FILE_BYTES};
 use zkseal_circuits::{Architecture, Model};
+use zkseal_prover::keys::ProvingKeyFile;
+use zkseal_verifier::CommitmentScheme;
 
 use crate::files::read_limited;
+
+/// Largest proving key read.
+const MAX_KEY_BYTES: usize = 16 << 30;
+
+/// `--scheme`: how proofs bind the weights (`specs/commitment.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemeArg {
+    /// Commit-carrying Groth16: a commitment point the proof opens; no constraint per weight.
+    Lego,
+    /// Poseidon hash of the weights inside the circuit.
+    Poseidon,
+}
+
+impl SchemeArg {
+    pub fn scheme(self) -> CommitmentScheme {
+        match self {
+            SchemeArg::Lego => CommitmentScheme::Lego,
+            SchemeArg::Poseidon => CommitmentScheme::Poseidon,
+        }
+    }
+}
+
+/// Reads and decodes a proving key; with `expected`, refuses a key of another scheme.
+pub fn load_proving_key(path: &Path, expected: Option<SchemeArg>) -> Result<ProvingKeyFile> {
+    let key = ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?)
+        .with_context(|| format!("{}", path.display()))?;
+    if let Some(want) = expected.map(SchemeArg::scheme) {
+        if key.header.scheme != want {
+            anyhow::bail!(
+                "{}: the key is for the {} scheme, not {}",
+                path.display(),
+                key.header.scheme.name(),
+                want.name()
+            );
+        }
+    }
+    Ok(key)
+}
 
 /// Reads and validates a `.zkq` model file.
 pub fn load_model(path: &Path) -> Result<Model> {

@@ -11,24 +11,23 @@ use rand::rngs::OsRng;
 use zkseal_circuits::input::parse_input;
 use zkseal_prover::batch::prove_batch;
 use zkseal_prover::commit::SaltFile;
-use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::prove::Prover;
 use zkseal_verifier::CommitmentRecord;
 
-use super::load_model;
-use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};
-
-/// Largest proving key read.
-const MAX_KEY_BYTES: usize = 16 << 30;
+use super::{load_model, load_proving_key, SchemeArg};
+use crate::files::{read_text, write_atomic, MAX_INPUT_BYTES};
 
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["input", "batch"])))]
 pub struct Prove {
     /// The quantized model file.
     model: PathBuf,
-    /// The proving key (from `zkseal setup`).
+    /// The proving key (from `zkseal setup`); proofs use its commitment scheme.
     #[arg(long)]
     pk: PathBuf,
+    /// Refuse a key of another commitment scheme.
+    #[arg(long, value_enum)]
+    scheme: Option<SchemeArg>,
     /// The secret salt file (from `zkseal commit`).
     #[arg(long)]
     salt: PathBuf,
@@ -58,8 +57,7 @@ impl Prove {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
             None => None,
         };
-        let key = ProvingKeyFile::from_bytes(&read_limited(&self.pk, MAX_KEY_BYTES)?)
-            .with_context(|| format!("{}", self.pk.display()))?;
+        let key = load_proving_key(&self.pk, self.scheme)?;
         let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
             return run_batch(&prover, batch, &self.output);

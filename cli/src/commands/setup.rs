@@ -1,4 +1,5 @@
-//! `zkseal setup MODEL.zkq|ARCH.zka -o KEYS_DIR`: keys from the architecture alone.
+//! `zkseal setup MODEL.zkq|ARCH.zka -o KEYS_DIR [--scheme lego|poseidon]`: keys from
+//! the architecture alone.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -9,7 +10,7 @@ use rand::rngs::OsRng;
 use zkseal_circuits::format::hex;
 use zkseal_prover::setup::setup;
 
-use super::ModelOrArch;
+use super::{ModelOrArch, SchemeArg};
 use crate::files::write_atomic;
 
 #[derive(Args)]
@@ -19,13 +20,16 @@ pub struct Setup {
     /// Directory for proving.key and verifying.key.
     #[arg(short, long)]
     output: PathBuf,
+    /// How proofs bind the weights.
+    #[arg(long, value_enum, default_value = "lego")]
+    scheme: SchemeArg,
 }
 
 impl Setup {
     pub fn run(self) -> Result<()> {
         let file = ModelOrArch::load(&self.model)?;
         let start = Instant::now();
-        let key = setup(file.arch(), &mut OsRng)?;
+        let key = setup(file.arch(), self.scheme.scheme(), &mut OsRng)?;
         let elapsed = start.elapsed();
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
         let pk = key.to_bytes();
@@ -33,10 +37,11 @@ impl Setup {
         write_atomic(&self.output.join("proving.key"), &pk)?;
         write_atomic(&self.output.join("verifying.key"), &vk)?;
         println!(
-            "wrote {}/proving.key ({} bytes) and verifying.key ({} bytes) for architecture {} in {:.1} s",
+            "wrote {}/proving.key ({} bytes) and verifying.key ({} bytes), {} scheme, for architecture {} in {:.1} s",
             self.output.display(),
             pk.len(),
             vk.len(),
+            key.header.scheme.name(),
             hex(&key.header.architecture_digest),
             elapsed.as_secs_f64()
         );
