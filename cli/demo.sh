@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a bundled model, end to end: import (calibrate + quantize) a digits
-# CNN exported by torch.onnx, commit to its weights, make keys from its architecture
-# alone, prove one inference, verify the proof, and show that a tampered output fails.
+# CNN exported by torch.onnx, make keys from its architecture alone, commit to its
+# weights (a commitment point the proofs open: the Lego scheme, the default), prove one
+# inference, verify the proof, and show that a tampered proof fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked -p zkseal-cli
@@ -13,10 +14,11 @@ head -n 1 tests/data/digits/test.jsonl > "$work/input.json"
 
 echo "== import";  $zkseal import "$model" -o "$work/model.zkq" --calibration tests/data/digits/calibration.jsonl
 echo "== inspect"; $zkseal inspect "$work/model.zkq"
-echo "== commit";  $zkseal commit "$work/model.zkq" -o "$work/commitment.json" --salt "$work/salt.json"
 echo "== setup (from the weight-free architecture)"
 $zkseal arch "$work/model.zkq" -o "$work/model.zka"
 $zkseal setup "$work/model.zka" -o "$work/keys"
+echo "== commit";  $zkseal commit "$work/model.zkq" --pk "$work/keys/proving.key" \
+                     -o "$work/commitment.json" --salt "$work/salt.json"
 echo "== prove";   $zkseal prove "$work/model.zkq" --pk "$work/keys/proving.key" --salt "$work/salt.json" \
                      --input "$work/input.json" --commitment "$work/commitment.json" -o "$work/proof.json"
 echo "== verify";  $zkseal verify --vk "$work/keys/verifying.key" --commitment "$work/commitment.json" "$work/proof.json"

@@ -212,3 +212,46 @@ fn no_constraint_per_weight() {
         eprintln!("{name}: lego {} constraints, poseidon {}", lego.total(), poseidon.total());
     }
 }
+
+/// A 3×3 convolution over a 1×1 input padded by 1: only the centre tap ever meets
+/// the input, so eight of every nine weights appear in no product. They still get a
+/// row of their own, and changing one (which changes no output) breaks the opening.
+#[test]
+fn a_convolution_tap_that_only_meets_padding_is_still_bound() {
+    use zkseal_circuits::format::Metadata;
+    use zkseal_circuits::model::op::{Op, Window2d};
+    use zkseal_circuits::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
+    use zkseal_circuits::r1cs::estimate::costs;
+
+    let window = Window2d { kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], ceil_mode: false };
+    let arch = Architecture {
+        input: TensorSpec { shape: vec![1, 2, 1, 1], scale: 0, bits: 8 },
+        layers: vec![QLayer {
+            name: "conv".into(),
+            op: Op::Conv2d { in_channels: 2, out_channels: 3, window },
+            output: TensorSpec { shape: vec![1, 3, 1, 1], scale: 0, bits: 20 },
+            rescale: Some(Rescale { weight_scale: 0, weight_bits: 8, bias_bits: 16, acc_bits: 20, shift: 0 }),
+        }],
+    };
+    let weights = Weights {
+        layers: vec![LayerWeights { weight: (0..54).map(|i| (i * 7 % 23) - 11).collect(), bias: vec![5, -3, 9] }],
+    };
+    let model = Model::new(arch, weights, Metadata::default()).expect("a valid model");
+    assert_eq!(costs(&model.arch, Scheme::Lego).commitment, 3 * 2 * 8, "one row per dead tap");
+
+    let mut rng = StdRng::seed_from_u64(12);
+    let key = zkseal_prover::setup::setup(&model.arch, CommitmentScheme::Lego, &mut rng).unwrap();
+    let salt = zkseal_circuits::commitment::Salt([12; 32]);
+    let record = commitment_record(&model, &salt, Some(&key)).unwrap();
+    let input = [3.0, -2.0];
+    let bundle = zkseal_prover::prove::prove(&model, &key, &salt, &input, &mut rng).unwrap();
+    let vk = key.verifying_key_file();
+    let p = Proved { model: model.clone(), key, vk, record, bundle, salt };
+    verify(&p.vk, &p.record, &p.bundle).unwrap();
+
+    let mut other = model.clone();
+    other.weights.layers[0].weight[0] += 1; // tap (0, 0): padding only
+    let b = proof_with_weights(&p, &other, &input, 3);
+    assert_eq!(b.output, p.bundle.output, "the dead weight changes no output");
+    assert_eq!(verify(&p.vk, &p.record, &b).unwrap_err(), VerifyError::PairingCheckFailed);
+}

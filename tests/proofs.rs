@@ -58,7 +58,14 @@ fn every_model_proves_and_every_tampering_is_rejected(scheme: CommitmentScheme) 
         // point is what the proof opens; the other model's point is from other keys,
         // so the record names them: that too is rewritten).
         let other = &all[(i + 1) % all.len()];
-        assert!(matches!(rejected(&p.vk, &other.record, &p.bundle), VerifyError::ModelMismatch { .. }), "{name}");
+        // (Refused first as the key's architecture not being the record's.)
+        let e = rejected(&p.vk, &other.record, &p.bundle);
+        assert!(matches!(e, VerifyError::ArchitectureMismatch { .. }), "{name}: {e}");
+        let mut same_arch = other.record.clone();
+        same_arch.architecture_digest = p.record.architecture_digest.clone();
+        same_arch.vk_digest = p.record.vk_digest.clone();
+        let e = rejected(&p.vk, &same_arch, &p.bundle);
+        assert!(matches!(e, VerifyError::ModelMismatch { .. }), "{name}: {e}");
         let mut forged_record = p.record.clone();
         let mut b = p.bundle.clone();
         match scheme {

@@ -1,5 +1,6 @@
-//! `commit → setup → prove → verify` through the binary: exit codes (0 valid, 1
-//! invalid, 2 malformed), the secret salt file, and the prover's refusals.
+//! `setup → commit → prove → verify` through the binary, under both commitment
+//! schemes: exit codes (0 valid, 1 invalid, 2 malformed), the secret salt file, and
+//! the prover's refusals.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -38,19 +39,29 @@ impl Flow {
         self.dir.path().join(f)
     }
 
-    /// Imports and commits `model` under `tag`.
+    /// Imports `model` under `tag`, makes Lego keys from its architecture file alone
+    /// (`{tag}.keys/`), and commits with them.
     fn commit(&self, model: &str, tag: &str) {
         let onnx = data(&format!("models/{model}.onnx"));
         let cal = data("digits/calibration.jsonl");
-        ok(&["import", p(&onnx), "-o", p(&self.path(&format!("{tag}.zkq"))), "--calibration", p(&cal)]);
+        let (zkq, zka, keys) = (self.path(&format!("{tag}.zkq")), self.path(&format!("{tag}.zka")), self.keys(tag));
+        ok(&["import", p(&onnx), "-o", p(&zkq), "--calibration", p(&cal)]);
+        ok(&["arch", p(&zkq), "-o", p(&zka)]);
+        ok(&["setup", p(&zka), "-o", p(&keys)]);
         ok(&[
             "commit",
-            p(&self.path(&format!("{tag}.zkq"))),
+            p(&zkq),
+            "--pk",
+            p(&keys.join("proving.key")),
             "-o",
             p(&self.path(&format!("{tag}.commitment.json"))),
             "--salt",
             p(&self.path(&format!("{tag}.salt"))),
         ]);
+    }
+
+    fn keys(&self, tag: &str) -> PathBuf {
+        self.path(&format!("{tag}.keys"))
     }
 
     fn verify(&self, vk: &str, commitment: &str, proof: &str) -> (i32, String) {
@@ -74,14 +85,32 @@ fn the_whole_flow_and_its_exit_codes() {
     let record = std::fs::read_to_string(f.path("a.commitment.json")).unwrap();
     assert!(!record.contains(salt["salt"].as_str().unwrap()));
     let rec: Value = serde_json::from_str(&record).unwrap();
-    for k in ["format_version", "scheme", "model_id", "architecture_digest", "commitment"] {
+    for k in
+        ["format_version", "scheme", "model_id", "architecture_digest", "commitment", "commitment_point", "vk_digest"]
+    {
         assert!(rec.get(k).is_some(), "record lacks {k}");
     }
-    let (c, err) = code(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("x.json")), "--salt", p(&f.path("a.salt"))]);
+    assert_eq!(rec["scheme"], "lego-groth16-bn254-v1", "Lego is the default");
+    let pk = f.keys("a").join("proving.key");
+    let (c, err) = code(&[
+        "commit",
+        p(&f.path("a.zkq")),
+        "--pk",
+        p(&pk),
+        "-o",
+        p(&f.path("x.json")),
+        "--salt",
+        p(&f.path("a.salt")),
+    ]);
     assert_eq!(c, 1, "an existing salt file is never overwritten: {err}");
+    let (c, err) = code(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("x.json")), "--salt", p(&f.path("new.salt"))]);
+    assert!(c == 1 && err.contains("--pk"), "the Lego scheme needs the keys: {err}");
+    assert!(!f.path("new.salt").exists() && !f.path("x.json").exists(), "nothing written on refusal");
     ok(&[
         "commit",
         p(&f.path("a.zkq")),
+        "--pk",
+        p(&pk),
         "-o",
         p(&f.path("again.json")),
         "--salt",
@@ -90,13 +119,9 @@ fn the_whole_flow_and_its_exit_codes() {
     ]);
     assert_eq!(std::fs::read_to_string(f.path("again.json")).unwrap(), record, "commitments are deterministic");
 
-    // Keys from the architecture file alone.
-    ok(&["arch", p(&f.path("a.zkq")), "-o", p(&f.path("a.zka"))]);
-    ok(&["setup", p(&f.path("a.zka")), "-o", p(&f.path("keys"))]);
     let input = f.path("x.json");
     std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap())
         .unwrap();
-    let pk = f.path("keys/proving.key");
     ok(&[
         "prove",
         p(&f.path("a.zkq")),
@@ -112,11 +137,11 @@ fn the_whole_flow_and_its_exit_codes() {
         p(&f.path("a.commitment.json")),
     ]);
 
-    assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "proof.json").0, 0);
+    assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "proof.json").0, 0);
     let out = ok(&[
         "verify",
         "--vk",
-        p(&f.path("keys/verifying.key")),
+        p(&f.path("a.keys/verifying.key")),
         "--commitment",
         p(&f.path("a.commitment.json")),
         p(&f.path("proof.json")),
@@ -126,23 +151,23 @@ fn the_whole_flow_and_its_exit_codes() {
     assert_eq!(v["valid"], true);
 
     // Invalid: another model's commitment, a changed output.
-    assert_eq!(f.verify("keys/verifying.key", "b.commitment.json", "proof.json").0, 1);
+    assert_eq!(f.verify("a.keys/verifying.key", "b.commitment.json", "proof.json").0, 1);
     let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(f.path("proof.json")).unwrap()).unwrap();
     bundle["output"][0] = Value::from(bundle["output"][0].as_i64().unwrap() + 1);
     let scale = bundle["output_scale"].as_i64().unwrap() as i32;
     bundle["output_float"][0] = Value::from(bundle["output"][0].as_i64().unwrap() as f64 * 2f64.powi(-scale));
     std::fs::write(f.path("tampered.json"), bundle.to_string()).unwrap();
-    let (c, err) = f.verify("keys/verifying.key", "a.commitment.json", "tampered.json");
+    let (c, err) = f.verify("a.keys/verifying.key", "a.commitment.json", "tampered.json");
     assert_eq!(c, 1, "{err}");
     assert!(err.starts_with("invalid: "), "{err}");
 
     // Malformed: not JSON, a truncated key, a missing file.
     std::fs::write(f.path("junk.json"), "{\"version\": 1,").unwrap();
-    assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "junk.json").0, 2);
-    let vk = std::fs::read(f.path("keys/verifying.key")).unwrap();
+    assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "junk.json").0, 2);
+    let vk = std::fs::read(f.path("a.keys/verifying.key")).unwrap();
     std::fs::write(f.path("cut.key"), &vk[..vk.len() - 1]).unwrap();
     assert_eq!(f.verify("cut.key", "a.commitment.json", "proof.json").0, 2);
-    assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "missing.json").0, 2);
+    assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "missing.json").0, 2);
 
     // The prover refuses another model's salt, a mismatching record, another architecture's key.
     let refused = |model: &str, salt: &str, extra: &[&str]| {
@@ -177,10 +202,10 @@ fn the_whole_flow_and_its_exit_codes() {
     assert_eq!(out.len(), 3);
     for l in out.iter().filter(|l| l.get("bundle").is_some()) {
         std::fs::write(f.path("one.json"), l["bundle"].to_string()).unwrap();
-        assert_eq!(f.verify("keys/verifying.key", "a.commitment.json", "one.json").0, 0);
+        assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "one.json").0, 0);
     }
     // Batch verification of the good lines; then one of them tampered; the error line.
-    let vk_path = f.path("keys/verifying.key");
+    let vk_path = f.path("a.keys/verifying.key");
     let rec_path = f.path("a.commitment.json");
     let verify_batch =
         |file: &Path| code(&["verify", "--vk", p(&vk_path), "--commitment", p(&rec_path), "--batch", p(file)]);
@@ -199,9 +224,53 @@ fn the_whole_flow_and_its_exit_codes() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 proved, 3 already there"), "resumed: nothing redone");
 
     let info: Value = serde_json::from_str(&ok(&["inspect", p(&f.path("a.zkq")), "--json"])).unwrap();
-    let c = &info["constraints"];
-    assert_eq!(
-        c["total"].as_u64().unwrap(),
-        ["commitment", "linear", "nonlinear"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>()
-    );
+    for scheme in ["lego", "poseidon"] {
+        let c = &info["circuit"][scheme]["constraints"];
+        assert_eq!(
+            c["total"].as_u64().unwrap(),
+            ["commitment", "linear", "nonlinear"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>()
+        );
+    }
+    assert_eq!(info["circuit"]["lego"]["constraints"]["commitment"], 0, "no constraint per weight");
+}
+
+#[test]
+fn the_poseidon_scheme_end_to_end() {
+    let f = Flow { dir: tempfile::tempdir().unwrap() };
+    let (onnx, cal) = (data("models/sklearn_mlp.onnx"), data("digits/calibration.jsonl"));
+    let (zkq, keys, salt, record) = (f.path("m.zkq"), f.path("keys"), f.path("m.salt"), f.path("m.json"));
+    ok(&["import", p(&onnx), "-o", p(&zkq), "--calibration", p(&cal)]);
+    ok(&["setup", p(&zkq), "-o", p(&keys), "--scheme", "poseidon"]);
+    ok(&["commit", p(&zkq), "-o", p(&record), "--salt", p(&salt), "--scheme", "poseidon"]);
+    let rec: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(rec["scheme"], "poseidon-bn254-circom-v1");
+    assert!(rec.get("commitment_point").is_none());
+    let input = f.path("x.json");
+    std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap())
+        .unwrap();
+    let (pk, proof) = (keys.join("proving.key"), f.path("proof.json"));
+    let prove = |scheme: &str| {
+        code(&[
+            "prove",
+            p(&zkq),
+            "--pk",
+            p(&pk),
+            "--salt",
+            p(&salt),
+            "--input",
+            p(&input),
+            "-o",
+            p(&proof),
+            "--commitment",
+            p(&record),
+            "--scheme",
+            scheme,
+        ])
+    };
+    let (c, err) = prove("lego");
+    assert!(c == 1 && err.contains("scheme"), "a key of the other scheme is refused: {err}");
+    assert_eq!(prove("poseidon").0, 0);
+    assert_eq!(f.verify("keys/verifying.key", "m.json", "proof.json").0, 0);
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(&proof).unwrap()).unwrap();
+    assert_eq!(bundle["scheme"], "poseidon-bn254-circom-v1");
 }

@@ -148,3 +148,62 @@ pub fn point_hex(d: &G1Affine) -> String {
     d.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
     zkseal_verifier::hex(&bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, Variable};
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
+    use super::*;
+
+    /// A segment of `n` witnesses and, per row, `(Σ cⱼ·segment[j])·1 = fresh`.
+    struct Rows {
+        n: usize,
+        rows: Vec<Vec<(i64, usize)>>,
+    }
+
+    impl ConstraintSynthesizer<Fr> for Rows {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let seg: Vec<Variable> =
+                (0..self.n).map(|_| cs.new_witness_variable(|| Ok(Fr::from(1u64)))).collect::<Result<_, _>>()?;
+            for row in self.rows {
+                let lc = LinearCombination(row.iter().map(|&(c, j)| (fr(c as i128), seg[j])).collect());
+                let sum: i64 = row.iter().map(|r| r.0).sum();
+                let out = cs.new_witness_variable(|| Ok(fr(sum as i128)))?;
+                cs.enforce_r1cs_constraint(|| lc, || LinearCombination::from(Variable::One), || out.into())?;
+            }
+            Ok(())
+        }
+    }
+
+    fn unbound(n: usize, rows: &[&[(i64, usize)]]) -> Option<usize> {
+        let rows = Rows { n, rows: rows.iter().map(|r| r.to_vec()).collect() };
+        match check_isolated(rows, n) {
+            Ok(()) => None,
+            Err(ProverError::Unbound { index }) => Some(index),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn the_isolation_check_finds_every_unbound_segment_variable() {
+        assert_eq!(unbound(2, &[&[(1, 0)], &[(3, 1)]]), None);
+        assert_eq!(unbound(2, &[&[(1, 0)]]), Some(1), "unused");
+        assert_eq!(unbound(2, &[&[(1, 0), (1, 1)]]), Some(0), "only ever together");
+        assert_eq!(unbound(2, &[&[(2, 0), (1, 1)], &[(1, 1)]]), Some(0));
+        assert_eq!(unbound(2, &[&[(1, 0), (1, 1), (-1, 1)], &[(1, 1)]]), None, "a cancelled term is absent");
+        assert_eq!(unbound(2, &[&[(1, 0), (1, 0)], &[(1, 1)]]), None, "a repeated term is one");
+    }
+
+    #[test]
+    fn setup_refuses_a_segment_it_cannot_bind() {
+        let make = || Rows { n: 2, rows: vec![vec![(1, 0), (1, 1)]] };
+        let err = generate(make, 2, &mut StdRng::seed_from_u64(1)).unwrap_err();
+        assert!(matches!(err, ProverError::Unbound { index: 0 }), "{err}");
+        let fine = || Rows { n: 2, rows: vec![vec![(1, 0)], vec![(1, 1)]] };
+        let (pk, ck) = generate(fine, 2, &mut StdRng::seed_from_u64(1)).unwrap();
+        assert_eq!(ck.bases.len(), 2);
+        assert!(pk.l_query[..2].iter().all(|l| l.is_zero()), "the segment's L-query is withheld");
+    }
+}

@@ -80,6 +80,14 @@ impl Verifier {
         let key = decode_vk_file(vk_file)?;
         let record_commitment =
             parse_field(&record.commitment).ok_or_else(|| bad_record("commitment is not a canonical field element"))?;
+        let key_arch = hex(&key.header.architecture_digest);
+        if record.architecture_digest != key_arch {
+            return Err(VerifyError::ArchitectureMismatch {
+                key: key_arch,
+                what: "commitment record",
+                named: record.architecture_digest.clone(),
+            });
+        }
         let digest = vk_digest(vk_file);
         let pvk = prepare_verifying_key(&key.vk);
         let base = PairingOutput(pvk.alpha_g1_beta_g2);
@@ -163,13 +171,13 @@ impl Verifier {
         if commitment != self.record_commitment || point != record_point.transpose()? {
             return Err(VerifyError::CommitmentMismatch);
         }
-        let key_arch = hex(&header.architecture_digest);
-        for (what, arch) in
-            [("commitment record", &record.architecture_digest), ("proof bundle", &bundle.architecture_digest)]
-        {
-            if *arch != key_arch {
-                return Err(VerifyError::ArchitectureMismatch { key: key_arch, what, named: arch.clone() });
-            }
+        // The record's architecture was checked against the key's in `new`.
+        if bundle.architecture_digest != record.architecture_digest {
+            return Err(VerifyError::ArchitectureMismatch {
+                key: record.architecture_digest.clone(),
+                what: "proof bundle",
+                named: bundle.architecture_digest.clone(),
+            });
         }
         if bundle.vk_digest != self.digest {
             return Err(VerifyError::WrongKey { bundle: bundle.vk_digest.clone(), key: self.digest.clone() });
