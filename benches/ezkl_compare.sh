@@ -5,13 +5,16 @@
 #
 #   bash benches/ezkl_compare.sh                               # mlp_small,cnn_small; all phases
 #   MODELS=mlp_small bash benches/ezkl_compare.sh
+#   SCHEME=poseidon bash benches/ezkl_compare.sh                # zkseal's in-circuit Poseidon scheme
+#   MODELS=mlp_wide EZKL_MODES=fixed bash benches/ezkl_compare.sh  # EZKL with weights baked in
 #   PHASES=zkseal bash benches/ezkl_compare.sh                 # zkseal only (no Python needed)
 #   PHASES=summary bash benches/ezkl_compare.sh                # re-print the summary of an earlier run
 #
 # Phases (PHASES, comma list, in this order):
 #   build     cargo build --release -p zkseal-cli
-#   zkseal    import, commit, setup (SETUP_REPS), prove (PROVE_REPS), verify (VERIFY_REPS), sizes
-#   ezkl      the peer's own pipeline: $PEER_DIR/run_ezkl.sh --modes hashed (settings, calibration,
+#   zkseal    import, setup (SETUP_REPS), commit, prove (PROVE_REPS), verify (VERIFY_REPS), sizes;
+#             SCHEME=lego (default) or poseidon
+#   ezkl      the peer's own pipeline: $PEER_DIR/run_ezkl.sh --modes $EZKL_MODES (settings, calibration,
 #             compile, local test SRS, setup, witness, prove x PROVE_REPS, verify x VERIFY_REPS);
 #             makes a Python venv and pip-installs ezkl==23.0.5 the first time (PyPI needed)
 #   reprove   zkseal prove again (PROVE_REPS) right after EZKL, so both sides share a time window
@@ -28,6 +31,8 @@ PHASES=${PHASES:-build,zkseal,ezkl,reprove,summary}
 PROVE_REPS=${PROVE_REPS:-3}
 VERIFY_REPS=${VERIFY_REPS:-5}
 SETUP_REPS=${SETUP_REPS:-2}
+SCHEME=${SCHEME:-lego}
+EZKL_MODES=${EZKL_MODES:-hashed}
 WORK=${WORK:-${TMPDIR:-/tmp}/zkcmp}
 EZKL_WORK=${EZKL_WORK:-${TMPDIR:-/tmp}/ezkl-peer}
 PEER_DIR=${PEER_DIR:-$repo/../shared/peers/ezkl}
@@ -73,11 +78,12 @@ if has_phase zkseal; then
     W=$WORK/$m; rm -rf "$W"; mkdir -p "$W"
     echo "== zkseal $m"
     measure "$m" import 1 "$ZKSEAL" import "$MODEL_DIR/$m.onnx" -o "$W/m.zkq" --calibration "$MODEL_DIR/${m}_cal.json"
-    measure "$m" commit 1 "$ZKSEAL" commit "$W/m.zkq" -o "$W/c.json" --salt "$W/salt.json"
     for r in $(seq 1 "$SETUP_REPS"); do
       keys=$W/keys; [ "$r" = 1 ] || keys=$W/keys$r
-      measure "$m" setup "$r" "$ZKSEAL" setup "$W/m.zkq" -o "$keys"
+      measure "$m" setup "$r" "$ZKSEAL" setup "$W/m.zkq" -o "$keys" --scheme "$SCHEME"
     done
+    measure "$m" commit 1 "$ZKSEAL" commit "$W/m.zkq" --pk "$W/keys/proving.key" --scheme "$SCHEME" \
+      -o "$W/c.json" --salt "$W/salt.json"
     for r in $(seq 1 "$PROVE_REPS"); do
       measure "$m" prove "$r" "$ZKSEAL" prove "$W/m.zkq" --pk "$W/keys/proving.key" --salt "$W/salt.json" \
         --input "$MODEL_DIR/${m}_input.json" --commitment "$W/c.json" -o "$W/p.json"
@@ -101,8 +107,8 @@ EOF
 fi
 
 if has_phase ezkl; then
-  echo "== EZKL (hashed) on $MODELS; load before: $(cat /proc/loadavg)"
-  EZKL_WORK=$EZKL_WORK bash "$PEER_DIR/run_ezkl.sh" --models "$MODELS" --modes hashed \
+  echo "== EZKL ($EZKL_MODES) on $MODELS; load before: $(cat /proc/loadavg)"
+  EZKL_WORK=$EZKL_WORK bash "$PEER_DIR/run_ezkl.sh" --models "$MODELS" --modes "$EZKL_MODES" \
     --prove-reps "$PROVE_REPS" --force-reps --verify-reps "$VERIFY_REPS" --agree-n 0 --timeout "$EZKL_TIMEOUT" \
     2>&1 | tee "$WORK/ezkl.log"
 fi
@@ -120,9 +126,9 @@ if has_phase reprove; then
 fi
 
 if has_phase summary; then
-  python3 - "$WORK" "$EZKL_WORK" "$MODELS" <<'EOF'
+  python3 - "$WORK" "$EZKL_WORK" "$MODELS" "$EZKL_MODES" <<'EOF'
 import json, os, statistics, sys
-work, ezw, models = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+work, ezw, models, mode = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4].split(",")[0]
 rows = [json.loads(l) for l in open(os.path.join(work, "measure.jsonl"))]
 sizes = {}
 if os.path.exists(os.path.join(work, "sizes.jsonl")):
@@ -137,7 +143,7 @@ def ratio(a, b):
     return "—" if a is None or b in (None, 0) else f"{a / b:.1f}×" if a / b >= 10 else f"{a / b:.2f}×"
 for m in models:
     E = {}
-    rp = os.path.join(ezw, "runs", f"{m}_hashed", "result.json")
+    rp = os.path.join(ezw, "runs", f"{m}_{mode}", "result.json")
     if os.path.exists(rp):
         E = json.load(open(rp))
     ep = [p for p in E.get("prove_runs", []) if p.get("ok")]
@@ -153,7 +159,7 @@ for m in models:
     e_rss = max([p["peak_rss_mib"] for p in ep], default=None)
     e_proof = E.get("proof", {}).get("raw_proof_bytes"); e_pf = E.get("proof", {}).get("proof_file_bytes")
     print(f"\n### {m}  (EZKL k={E.get('settings', {}).get('logrows')}, rows={E.get('settings', {}).get('num_rows')}; errors: {E.get('errors')})\n")
-    print("| metric | zkseal | EZKL hashed | EZKL / zkseal |\n|---|---|---|---|")
+    print(f"| metric | zkseal | EZKL {mode} | EZKL / zkseal |\n|---|---|---|---|")
     print(f"| prove s, median (zkseal: process wall; EZKL: in-call) | {fmt(z_prove)} | {fmt(e_prove)} | {ratio(e_prove, z_prove)} |")
     print(f"| prove s, zkseal re-run after EZKL (median) | {fmt(z_prove2)} | {fmt(e_prove)} | {ratio(e_prove, z_prove2)} |")
     print(f"| prove s, EZKL child wall (python start + import) vs zkseal after EZKL | {fmt(z_prove2)} | {fmt(e_prove_w)} | {ratio(e_prove_w, z_prove2)} |")
