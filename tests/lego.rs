@@ -198,6 +198,24 @@ fn a_point_off_the_curve_or_outside_the_subgroup_is_rejected() {
     vk[n - 64..].copy_from_slice(&tail);
     assert_eq!(decode_vk_file(&vk).unwrap_err(), VerifyError::Point("verifying key"));
     assert!(decode_vk_file(&p.vk).unwrap().commitment_g2.is_some());
+    // [γ']₂ equal to the key's own [γ]₂ (bytes 160..224: after the 64-byte header, α
+    // and β), or the identity: refused.
+    let mut same_gamma = p.vk.clone();
+    same_gamma.copy_within(160..224, n - 64);
+    assert!(decode_vk_file(&same_gamma).unwrap_err().is_malformed());
+    let mut identity = p.vk.clone();
+    let mut o = Vec::new();
+    G2Affine::identity().serialize_compressed(&mut o).unwrap();
+    identity[n - 64..].copy_from_slice(&o);
+    assert!(decode_vk_file(&identity).unwrap_err().is_malformed());
+
+    // A Lego record without its point, a bundle naming an unknown scheme.
+    let mut record = p.record.clone();
+    record.commitment_point = None;
+    assert!(verify(&p.vk, &record, &p.bundle).unwrap_err().is_malformed());
+    let mut b = p.bundle.clone();
+    b.scheme = "lego-groth16-bn254-v9".into();
+    assert!(verify(&p.vk, &p.record, &b).unwrap_err().is_malformed());
 }
 
 #[test]

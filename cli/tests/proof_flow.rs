@@ -106,6 +106,19 @@ fn the_whole_flow_and_its_exit_codes() {
     let (c, err) = code(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("x.json")), "--salt", p(&f.path("new.salt"))]);
     assert!(c == 1 && err.contains("--pk"), "the Lego scheme needs the keys: {err}");
     assert!(!f.path("new.salt").exists() && !f.path("x.json").exists(), "nothing written on refusal");
+    let other_pk = f.keys("b").join("proving.key");
+    let (c, err) = code(&[
+        "commit",
+        p(&f.path("a.zkq")),
+        "--pk",
+        p(&other_pk),
+        "-o",
+        p(&f.path("x.json")),
+        "--salt",
+        p(&f.path("new.salt")),
+    ]);
+    assert!(c == 1 && err.contains("architecture"), "another architecture's key: {err}");
+    assert!(!f.path("new.salt").exists() && !f.path("x.json").exists(), "no salt file left behind");
     ok(&[
         "commit",
         p(&f.path("a.zkq")),

@@ -54,7 +54,7 @@ pub fn prove_batch(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BatchSummary, ProverError> {
     let io = |what: &'static str| move |e: std::io::Error| ProverError::Io { what, reason: e.to_string() };
-    let done = resume(output, prover.model_id())?;
+    let done = resume(output, prover)?;
     // A first streaming pass counts the inputs, so progress can show an ETA.
     let total = BufReader::new(File::open(inputs).map_err(io("the inputs"))?)
         .lines()
@@ -112,8 +112,10 @@ pub fn prove_batch(
 }
 
 /// The input lines `output` already answers, after cutting a torn last line. Refuses
-/// a proofs file of another model or with a damaged line before the last.
-fn resume(output: &Path, model_id: &str) -> Result<HashSet<usize>, ProverError> {
+/// a proofs file of another model, key or commitment, or with a damaged line before
+/// the last.
+fn resume(output: &Path, prover: &Prover) -> Result<HashSet<usize>, ProverError> {
+    let model_id = prover.model_id();
     let io = |e: std::io::Error| ProverError::Io { what: "the proofs file", reason: e.to_string() };
     let mut done = HashSet::new();
     let mut file = match OpenOptions::new().read(true).write(true).open(output) {
@@ -136,6 +138,15 @@ fn resume(output: &Path, model_id: &str) -> Result<HashSet<usize>, ProverError> 
         if let Some(b) = &line.bundle {
             if b.model_id != model_id {
                 return Err(ProverError::ProofsFileMismatch { found: b.model_id.clone(), model: model_id.to_string() });
+            }
+            if !prover.made(b) {
+                return Err(ProverError::Malformed {
+                    what: "proofs file",
+                    reason: format!(
+                        "line {} holds a proof for another key or commitment of this model; use another output file",
+                        done.len() + 1
+                    ),
+                });
             }
         }
         done.insert(line.line);

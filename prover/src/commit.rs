@@ -80,7 +80,7 @@ pub fn commitment_record(
     }
     record.scheme = key.header.scheme.name().to_string();
     if let Some(ck) = &key.commitment_key {
-        let point = lego::commit(ck, &values(&model.weights), lego::blinding(salt))?;
+        let point = lego::commit(ck, key.pk.vk.delta_g2, &values(&model.weights), lego::blinding(salt))?;
         record.commitment_point = Some(lego::point_hex(&point));
         record.vk_digest = Some(vk_digest(&key.verifying_key_file()));
     }

@@ -10,11 +10,12 @@
 //! checks `e(A, B) = e(α, β)·e(D, γ')·e(IC, γ)·e(C, δ)`.
 
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{Field, PrimeField, UniformRand, Zero};
 use ark_groth16::{Groth16, Proof, ProvingKey};
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, SynthesisError, SynthesisMode, R1CS_PREDICATE_LABEL,
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode, R1CS_PREDICATE_LABEL,
 };
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::{CryptoRng, RngCore};
@@ -87,6 +88,8 @@ fn nonzero<R: RngCore + CryptoRng>(rng: &mut R) -> Fr {
 /// terms, of some row of A, B or C: then their QAP polynomials are independent.
 fn check_isolated<C: ConstraintSynthesizer<Fr>>(circuit: C, segment: usize) -> Result<(), ProverError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
+    // As arkworks' generator sets them, so these are the matrices the keys are made of.
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Setup);
     circuit.generate_constraints(cs.clone())?;
     cs.finalize();
@@ -125,7 +128,20 @@ pub fn blinding(salt: &Salt) -> Fr {
 }
 
 /// `D = Σ vⱼ·Pⱼ + r·[η/γ']₁` over the committed values in canonical order.
-pub fn commit(key: &CommitmentKey, values: &[i64], r: Fr) -> Result<G1Affine, ProverError> {
+///
+/// Checks first that the blinding bases are consistent, `[η/γ']₁ ≠ O` and
+/// `e([η/γ']₁, [γ']₂) = e([η/δ]₁, [δ]₂)` (both are `e(g₁, g₂)^η`): otherwise `D` would
+/// not hide the weights, or proofs could not cancel the blinding.
+pub fn commit(key: &CommitmentKey, delta_g2: G2Affine, values: &[i64], r: Fr) -> Result<G1Affine, ProverError> {
+    let consistent = !key.blinding_base.is_zero()
+        && !key.gamma2_g2.is_zero()
+        && Bn254::pairing(key.blinding_base, key.gamma2_g2) == Bn254::pairing(key.blinding_delta, delta_g2);
+    if !consistent {
+        return Err(ProverError::Malformed {
+            what: "proving key",
+            reason: "its commitment key's blinding bases are inconsistent".into(),
+        });
+    }
     if values.len() != key.bases.len() {
         return Err(ProverError::Malformed {
             what: "proving key",

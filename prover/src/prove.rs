@@ -98,6 +98,12 @@ impl<'a> Prover<'a> {
         &self.record.model_id
     }
 
+    /// Whether `bundle` names this prover's scheme, key and commitment.
+    pub fn made(&self, bundle: &ProofBundle) -> bool {
+        (&bundle.scheme, &bundle.vk_digest, &bundle.commitment, &bundle.commitment_point)
+            == (&self.record.scheme, &self.vk_digest, &self.record.commitment, &self.record.commitment_point)
+    }
+
     /// Proves `model(input)` and checks the proof verifies before returning it.
     pub fn prove<R: RngCore + CryptoRng>(&self, input: &[f64], rng: &mut R) -> Result<ProofBundle, ProverError> {
         let arch = &self.model.arch;

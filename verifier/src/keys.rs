@@ -3,6 +3,7 @@
 //! (`specs/proof-bundle.md`).
 
 use ark_bn254::{Bn254, G2Affine};
+use ark_ec::AffineRepr;
 use ark_groth16::VerifyingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
@@ -136,7 +137,15 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<VerifyingKeyFile, VerifyError> {
     let vk = VerifyingKey::<Bn254>::deserialize_compressed(vk_bytes).map_err(point)?;
     let commitment_g2 = match extra {
         0 => None,
-        _ => Some(G2Affine::deserialize_compressed(g2_bytes).map_err(point)?),
+        _ => {
+            let g = G2Affine::deserialize_compressed(g2_bytes).map_err(point)?;
+            // [γ']₂ = O would drop the commitment from the equation; γ' = γ or δ would
+            // let a commitment point absorb public-input or private terms.
+            if g.is_zero() || g == vk.gamma_g2 || g == vk.delta_g2 {
+                return Err(bad("the commitment's [γ']₂ is the identity or equals [γ]₂ or [δ]₂"));
+            }
+            Some(g)
+        }
     };
     Ok(VerifyingKeyFile { header, vk, commitment_g2 })
 }

@@ -77,9 +77,23 @@ impl Verifier {
         }
         let scheme = CommitmentScheme::from_name(&record.scheme)
             .ok_or_else(|| bad_record(&format!("unknown scheme '{}'", record.scheme)))?;
-        let key = decode_vk_file(vk_file)?;
         let record_commitment =
             parse_field(&record.commitment).ok_or_else(|| bad_record("commitment is not a canonical field element"))?;
+        let record_point =
+            record.commitment_point.as_deref().map(|p| parse_point("commitment record", p)).transpose()?;
+        let lego = scheme == CommitmentScheme::Lego;
+        if lego != record_point.is_some() || lego != record.vk_digest.is_some() {
+            return Err(bad_record("commitment_point and vk_digest are required by the Lego scheme only"));
+        }
+        let key = decode_vk_file(vk_file)?;
+        // Formats are checked above; from here on a failure is a mismatch, not garbage.
+        if scheme != key.header.scheme {
+            return Err(VerifyError::SchemeMismatch {
+                key: key.header.scheme.name(),
+                what: "commitment record",
+                named: record.scheme.clone(),
+            });
+        }
         let key_arch = hex(&key.header.architecture_digest);
         if record.architecture_digest != key_arch {
             return Err(VerifyError::ArchitectureMismatch {
@@ -91,23 +105,15 @@ impl Verifier {
         let digest = vk_digest(vk_file);
         let pvk = prepare_verifying_key(&key.vk);
         let base = PairingOutput(pvk.alpha_g1_beta_g2);
-        if scheme != key.header.scheme {
-            return Err(VerifyError::SchemeMismatch {
-                key: key.header.scheme.name(),
-                what: "commitment record",
-                named: record.scheme.clone(),
-            });
-        }
-        let target = match (key.commitment_g2, &record.commitment_point, &record.vk_digest) {
+        let target = match (key.commitment_g2, record_point, &record.vk_digest) {
             (None, None, None) => base,
-            (Some(gamma2), Some(point), Some(record_key)) => {
-                let d = parse_point("commitment record", point)?;
+            (Some(gamma2), Some(d), Some(record_key)) => {
                 if *record_key != digest {
                     return Err(VerifyError::RecordKeyMismatch { record: record_key.clone(), key: digest });
                 }
                 base + Bn254::pairing(d, gamma2)
             }
-            _ => return Err(bad_record("commitment_point and vk_digest are required by the Lego scheme only")),
+            _ => return Err(VerifyError::malformed("verifying key", "its scheme and commitment [γ']₂ disagree")),
         };
         Ok(Verifier { header: key.header, pvk, target, digest, record: record.clone(), record_commitment })
     }
@@ -144,6 +150,9 @@ impl Verifier {
         }
         if bundle.backend != BACKEND_GROTH16 {
             return Err(VerifyError::Backend(bundle.backend.clone()));
+        }
+        if CommitmentScheme::from_name(&bundle.scheme).is_none() {
+            return Err(VerifyError::malformed("proof bundle", format!("unknown scheme '{}'", bundle.scheme)));
         }
         let commitment = parse_field(&bundle.commitment)
             .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;

@@ -44,20 +44,22 @@ impl Commit {
         if self.reuse_salt && !self.salt.exists() {
             bail!("--reuse-salt: {} does not exist", self.salt.display());
         }
-        let salt = if self.salt.exists() {
+        let (salt, fresh) = if self.salt.exists() {
             if !self.reuse_salt {
                 bail!("{} exists; pass --reuse-salt to commit with the salt it holds", self.salt.display());
             }
             let file: SaltFile = serde_json::from_str(&read_text(&self.salt, 4096)?)
                 .with_context(|| format!("{}: not a salt file", self.salt.display()))?;
-            file.salt_for(&model).with_context(|| format!("{}", self.salt.display()))?
+            (file.salt_for(&model).with_context(|| format!("{}", self.salt.display()))?, false)
         } else {
-            let salt = fresh_salt(&mut OsRng);
+            (fresh_salt(&mut OsRng), true)
+        };
+        // The record first: a refused commitment leaves no salt file behind.
+        let record = commitment_record(&model, &salt, key.as_ref())?;
+        if fresh {
             let file = serde_json::to_string_pretty(&SaltFile::new(&model, &salt))?;
             write_atomic_mode(&self.salt, file.as_bytes(), 0o600)?;
-            salt
-        };
-        let record = commitment_record(&model, &salt, key.as_ref())?;
+        }
         write_atomic(&self.output, serde_json::to_string_pretty(&record)?.as_bytes())?;
         match &record.commitment_point {
             Some(point) => println!("wrote {} ({}, commitment point {point})", self.output.display(), record.scheme),
