@@ -21,7 +21,7 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::r1cs::fr;
+use zkseal_circuits::r1cs::{fr, sole_variable};
 
 use crate::ProverError;
 
@@ -98,18 +98,8 @@ fn check_isolated<C: ConstraintSynthesizer<Fr>>(circuit: C, segment: usize) -> R
     let r1cs = matrices.get(R1CS_PREDICATE_LABEL).ok_or(SynthesisError::Unsatisfiable)?;
     let mut isolated = vec![false; segment];
     for row in r1cs.iter().flatten() {
-        let mut terms: Vec<(usize, Fr)> =
-            row.iter().filter(|(_, i)| (first..first + segment).contains(i)).map(|&(c, i)| (i - first, c)).collect();
-        terms.sort_unstable_by_key(|t| t.0);
-        terms.dedup_by(|next, kept| {
-            let same = next.0 == kept.0;
-            if same {
-                kept.1 += next.1;
-            }
-            same
-        });
-        terms.retain(|(_, c)| !c.is_zero());
-        if let [(j, _)] = terms[..] {
+        let terms = row.iter().filter(|(_, i)| (first..first + segment).contains(i)).map(|&(c, i)| (i - first, c));
+        if let Some(j) = sole_variable(terms) {
             isolated[j] = true;
         }
     }

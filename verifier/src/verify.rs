@@ -9,7 +9,7 @@
 //! pairing cannot see is checked: same model, scheme and commitment as the record, the
 //! key's architecture is the record's, the bundle names this key.
 
-use ark_bn254::{Bn254, Fr, G1Projective};
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof};
@@ -60,6 +60,7 @@ pub struct Verifier {
     digest: String,
     record: CommitmentRecord,
     record_commitment: Fr,
+    record_point: Option<G1Affine>,
 }
 
 /// A bundle that passed every check except the pairing.
@@ -115,7 +116,15 @@ impl Verifier {
             }
             _ => return Err(VerifyError::malformed("verifying key", "its scheme and commitment [γ']₂ disagree")),
         };
-        Ok(Verifier { header: key.header, pvk, target, digest, record: record.clone(), record_commitment })
+        Ok(Verifier {
+            header: key.header,
+            pvk,
+            target,
+            digest,
+            record: record.clone(),
+            record_commitment,
+            record_point,
+        })
     }
 
     /// Verifies one bundle.
@@ -156,7 +165,13 @@ impl Verifier {
         }
         let commitment = parse_field(&bundle.commitment)
             .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;
-        let point = bundle.commitment_point.as_deref().map(|p| parse_point("proof bundle", p)).transpose()?;
+        // The record's point was parsed once in `new`; the bundle's is decoded only when
+        // its text differs (decompression is a square root, not free per proof).
+        let same_point = bundle.commitment_point == record.commitment_point;
+        let point = match &bundle.commitment_point {
+            Some(p) if !same_point => Some(parse_point("proof bundle", p)?),
+            _ => self.record_point.filter(|_| same_point),
+        };
         let proof_bytes = unhex(&bundle.proof).filter(|b| b.len() == PROOF_BYTES).ok_or_else(|| {
             VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex"))
         })?;
@@ -176,8 +191,7 @@ impl Verifier {
                 named: bundle.scheme.clone(),
             });
         }
-        let record_point = record.commitment_point.as_deref().map(|p| parse_point("commitment record", p));
-        if commitment != self.record_commitment || point != record_point.transpose()? {
+        if commitment != self.record_commitment || point != self.record_point {
             return Err(VerifyError::CommitmentMismatch);
         }
         // The record's architecture was checked against the key's in `new`.

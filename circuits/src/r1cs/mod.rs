@@ -35,6 +35,26 @@ pub fn pow2_fr(k: u32) -> Fr {
     crate::commitment::pow2(k)
 }
 
+/// The one variable among `terms` (index, coefficient) with a nonzero total
+/// coefficient, if exactly one: repeated terms are summed, as the constraint matrices
+/// hold them. A row of A, B or C whose segment terms give `Some(j)` isolates `j`.
+pub fn sole_variable(terms: impl Iterator<Item = (usize, Fr)>) -> Option<usize> {
+    let mut terms: Vec<(usize, Fr)> = terms.collect();
+    terms.sort_unstable_by_key(|t| t.0);
+    let mut merged: Vec<(usize, Fr)> = Vec::with_capacity(terms.len());
+    for (j, c) in terms {
+        match merged.last_mut() {
+            Some(last) if last.0 == j => last.1 += c,
+            _ => merged.push((j, c)),
+        }
+    }
+    merged.retain(|(_, c)| !c.is_zero());
+    match merged[..] {
+        [(j, _)] => Some(j),
+        _ => None,
+    }
+}
+
 /// An integer-valued signal: `lc`, whose value is `value` (None during setup).
 #[derive(Clone, Debug)]
 pub struct Wire {
@@ -134,29 +154,12 @@ impl Synth {
         Ok(())
     }
 
-    /// Records the segment variable `lc` isolates, if exactly one (coefficients of a
-    /// repeated variable summed, as the constraint matrices will hold them).
+    /// Records the segment variable `lc` isolates, if any.
     fn note_isolated(&self, lc: &Lc) {
         let mut isolated = self.isolated.borrow_mut();
         let n = isolated.len();
-        let mut terms: Vec<(usize, Fr)> =
-            lc.0.iter()
-                .filter(|(_, v)| v.is_witness() && v.index().is_some_and(|i| i < n))
-                .map(|(c, v)| (v.index().expect("witness"), *c))
-                .collect();
-        if terms.is_empty() {
-            return;
-        }
-        terms.sort_unstable_by_key(|t| t.0);
-        let mut merged: Vec<(usize, Fr)> = Vec::with_capacity(terms.len());
-        for (j, c) in terms {
-            match merged.last_mut() {
-                Some(last) if last.0 == j => last.1 += c,
-                _ => merged.push((j, c)),
-            }
-        }
-        merged.retain(|(_, c)| !c.is_zero());
-        if let [(j, _)] = merged[..] {
+        let terms = lc.0.iter().filter_map(|(c, v)| Some((v.index().filter(|&i| v.is_witness() && i < n)?, *c)));
+        if let Some(j) = sole_variable(terms) {
             isolated[j] = true;
         }
     }
