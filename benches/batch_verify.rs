@@ -20,7 +20,7 @@ const N: usize = 100;
 
 fn bench(c: &mut Criterion) {
     let model = quantized_model("torch_mlp");
-    let key = setup(&model.arch, CommitmentScheme::Lego, &mut OsRng).expect("setup");
+    let key = setup(&model.arch, CommitmentScheme::Lego, 1, &mut OsRng).expect("setup");
     let salt = fresh_salt(&mut OsRng);
     let record = commitment_record(&model, &salt, Some(&key)).expect("record");
     let verifier = Verifier::new(&key.verifying_key_file(), &record).expect("key and record");

@@ -32,7 +32,7 @@ fn bench(c: &mut Criterion) {
         for name in PROOF_MODELS {
             let id = format!("{tag}/{name}");
             let model = quantized_model(name);
-            let key = setup(&model.arch, scheme, &mut OsRng).expect("setup");
+            let key = setup(&model.arch, scheme, 1, &mut OsRng).expect("setup");
             let salt: Salt = fresh_salt(&mut OsRng);
             let record = commitment_record(&model, &salt, Some(&key)).expect("record");
             let prover = Prover::new(&model, &key, &salt, Some(&record)).expect("prover");
@@ -43,11 +43,17 @@ fn bench(c: &mut Criterion) {
             c.bench_with_input(BenchmarkId::new("witness", &id), &model, |b, m| {
                 b.iter(|| {
                     let cs = ConstraintSystem::<Fr>::new_ref();
-                    let witness = CircuitWitness { weights: &m.weights, salt: &salt, trace: &trace, commitment };
+                    let witness = CircuitWitness {
+                        weights: &m.weights,
+                        salt: &salt,
+                        traces: std::slice::from_ref(&trace),
+                        commitment,
+                    };
                     let circuit = ModelCircuit {
                         arch: &m.arch,
                         arch_digest: m.architecture_digest(),
                         scheme: circuit_scheme(scheme),
+                        inferences: 1,
                         witness: Some(witness),
                     };
                     circuit.generate_constraints(cs.clone()).unwrap();

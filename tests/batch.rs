@@ -23,7 +23,7 @@ fn lines(path: &std::path::Path) -> Vec<BatchLine> {
 fn batch_proves_resumes_and_refuses_foreign_files() {
     let (_, model) = digits_model("torch_mlp");
     let key = ProvingKeyFile::from_bytes(
-        &setup(&model.arch, CommitmentScheme::Lego, &mut StdRng::seed_from_u64(5)).unwrap().to_bytes(),
+        &setup(&model.arch, CommitmentScheme::Lego, 1, &mut StdRng::seed_from_u64(5)).unwrap().to_bytes(),
     )
     .unwrap();
     let vk = key.verifying_key_file();
@@ -89,7 +89,7 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
 
     // Another model's proofs file.
     let (_, other) = digits_model("tf_mlp");
-    let other_key = setup(&other.arch, CommitmentScheme::Lego, &mut StdRng::seed_from_u64(6)).unwrap();
+    let other_key = setup(&other.arch, CommitmentScheme::Lego, 1, &mut StdRng::seed_from_u64(6)).unwrap();
     let other_prover = Prover::new(&other, &other_key, &salt, None).unwrap();
     let good = resumed.iter().map(|l| serde_json::to_string(l).unwrap() + "\n").collect::<String>();
     std::fs::write(&out, good).unwrap();

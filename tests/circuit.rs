@@ -29,9 +29,14 @@ fn satisfied(
     salt: &Salt,
 ) -> Option<(bool, usize)> {
     let cs = ConstraintSystem::<Fr>::new_ref();
-    let witness = CircuitWitness { weights: &weights.weights, salt, trace, commitment };
-    let circuit =
-        ModelCircuit { arch: &model.arch, arch_digest: model.architecture_digest(), scheme, witness: Some(witness) };
+    let witness = CircuitWitness { weights: &weights.weights, salt, traces: std::slice::from_ref(trace), commitment };
+    let circuit = ModelCircuit {
+        arch: &model.arch,
+        arch_digest: model.architecture_digest(),
+        scheme,
+        inferences: 1,
+        witness: Some(witness),
+    };
     circuit.generate_constraints(cs.clone()).ok()?;
     Some((cs.is_satisfied().unwrap(), cs.num_constraints()))
 }
@@ -44,7 +49,7 @@ fn every_model_satisfies_its_circuit_bit_for_bit() {
         let (_, model) = digits_model(name);
         let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
         for scheme in SCHEMES {
-            let setup_costs = costs(&model.arch, model.architecture_digest(), scheme).unwrap();
+            let setup_costs = costs(&model.arch, model.architecture_digest(), scheme, 1).unwrap();
             for x in &inputs[..3] {
                 let t = trace(&model, x);
                 // The synthesizer refuses (returns an error) if any wire disagrees with
@@ -100,9 +105,9 @@ fn the_size_estimate_is_exact() {
     for name in DIGITS_MODELS {
         let (_, model) = digits_model(name);
         for scheme in SCHEMES {
-            let c = costs(&model.arch, model.architecture_digest(), scheme).unwrap();
-            assert_eq!(estimate::costs(&model.arch, scheme), c, "{name} {scheme:?}: by component");
-            assert_eq!(constraint_count(&model.arch, scheme), c.total() as u64, "{name}");
+            let c = costs(&model.arch, model.architecture_digest(), scheme, 1).unwrap();
+            assert_eq!(estimate::costs(&model.arch, scheme, 1), c, "{name} {scheme:?}: by component");
+            assert_eq!(constraint_count(&model.arch, scheme, 1), c.total() as u64, "{name}");
         }
     }
     // Every single-op fixture: paddings, strides, ceil mode, both average divisors.
@@ -113,7 +118,11 @@ fn the_size_estimate_is_exact() {
         let (arch, _) = quantize(&m, &cal, &zkseal_circuits::QuantConfig::default()).unwrap();
         let digest = zkseal_circuits::format::architecture_digest(&arch);
         for scheme in SCHEMES {
-            assert_eq!(constraint_count(&arch, scheme), costs(&arch, digest, scheme).unwrap().total() as u64, "{name}");
+            assert_eq!(
+                constraint_count(&arch, scheme, 1),
+                costs(&arch, digest, scheme, 1).unwrap().total() as u64,
+                "{name}"
+            );
         }
     }
 }

@@ -27,8 +27,8 @@ fn current() -> Value {
                 "model_id": hex(&m.model_id()),
                 "architecture_digest": hex(&m.architecture_digest()),
                 "commitment_salt_5a": field_to_decimal(&c),
-                "constraints": constraint_count(&m.arch, Scheme::Poseidon),
-                "constraints_lego": constraint_count(&m.arch, Scheme::Lego),
+                "constraints": constraint_count(&m.arch, Scheme::Poseidon, 1),
+                "constraints_lego": constraint_count(&m.arch, Scheme::Lego, 1),
             }),
         );
     }

@@ -28,11 +28,13 @@ use zkseal_verifier::{decode_vk_file, unhex, verify, vk_digest, CommitmentScheme
 fn proof_with_weights(p: &Proved, weights: &Model, input: &[f64], seed: u64) -> ProofBundle {
     let trace = evaluate(&weights.arch, &weights.weights, &quantize_input(&weights.arch, input).unwrap()).unwrap();
     let commitment = poseidon_commit(&p.model.arch, &p.model.architecture_digest(), &p.model.weights, &p.salt);
-    let witness = CircuitWitness { weights: &weights.weights, salt: &p.salt, commitment, trace: &trace };
+    let witness =
+        CircuitWitness { weights: &weights.weights, salt: &p.salt, commitment, traces: std::slice::from_ref(&trace) };
     let circuit = ModelCircuit {
         arch: &p.model.arch,
         arch_digest: p.model.architecture_digest(),
         scheme: Scheme::Lego,
+        inferences: 1,
         witness: Some(witness),
     };
     let mut proof = Groth16::<Bn254>::prove(&p.key.pk, circuit, &mut StdRng::seed_from_u64(seed)).unwrap();
@@ -223,8 +225,8 @@ fn no_constraint_per_weight() {
     use zkseal_circuits::r1cs::estimate::costs;
     for name in zkseal_tests::DIGITS_MODELS {
         let (_, model) = zkseal_tests::digits_model(name);
-        let lego = costs(&model.arch, Scheme::Lego);
-        let poseidon = costs(&model.arch, Scheme::Poseidon);
+        let lego = costs(&model.arch, Scheme::Lego, 1);
+        let poseidon = costs(&model.arch, Scheme::Poseidon, 1);
         assert_eq!(lego.commitment, 0, "{name}");
         assert_eq!((lego.linear, lego.nonlinear), (poseidon.linear, poseidon.nonlinear), "{name}");
         eprintln!("{name}: lego {} constraints, poseidon {}", lego.total(), poseidon.total());
@@ -255,10 +257,10 @@ fn a_convolution_tap_that_only_meets_padding_is_still_bound() {
         layers: vec![LayerWeights { weight: (0..54).map(|i| (i * 7 % 23) - 11).collect(), bias: vec![5, -3, 9] }],
     };
     let model = Model::new(arch, weights, Metadata::default()).expect("a valid model");
-    assert_eq!(costs(&model.arch, Scheme::Lego).commitment, 3 * 2 * 8, "one row per dead tap");
+    assert_eq!(costs(&model.arch, Scheme::Lego, 1).commitment, 3 * 2 * 8, "one row per dead tap");
 
     let mut rng = StdRng::seed_from_u64(12);
-    let key = zkseal_prover::setup::setup(&model.arch, CommitmentScheme::Lego, &mut rng).unwrap();
+    let key = zkseal_prover::setup::setup(&model.arch, CommitmentScheme::Lego, 1, &mut rng).unwrap();
     let salt = zkseal_circuits::commitment::Salt([12; 32]);
     let record = commitment_record(&model, &salt, Some(&key)).unwrap();
     let input = [3.0, -2.0];

@@ -123,11 +123,17 @@ fn weights_other_than_the_committed_ones_cannot_prove_poseidon() {
     let trace = evaluate(&other.arch, &other.weights, &quantize_input(&other.arch, &inputs[0]).unwrap()).unwrap();
     // The prover claims the published commitment but computes with other weights.
     let committed = commit(&p.model.arch, &p.model.architecture_digest(), &p.model.weights, &p.salt);
-    let witness = CircuitWitness { weights: &other.weights, salt: &p.salt, trace: &trace, commitment: committed };
+    let witness = CircuitWitness {
+        weights: &other.weights,
+        salt: &p.salt,
+        traces: std::slice::from_ref(&trace),
+        commitment: committed,
+    };
     let circuit = ModelCircuit {
         arch: &other.arch,
         arch_digest: other.architecture_digest(),
         scheme: Scheme::Poseidon,
+        inferences: 1,
         witness: Some(witness),
     };
     let proof = Groth16::<Bn254>::prove(&p.key.pk, circuit, &mut StdRng::seed_from_u64(1)).unwrap();

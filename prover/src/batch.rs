@@ -1,11 +1,12 @@
 //! Batch proving: every line of a JSONL input file, in parallel, into a JSONL proof
 //! file, resumable and crash-safe.
 //!
-//! Inputs stream in chunks of a few lines per core; each chunk is proved in parallel
-//! (rayon) with the one shared proving key, then appended in line order, one whole
+//! Inputs stream in chunks of a few proofs per core; each chunk is proved in parallel
+//! (rayon) with the one shared proving key, then appended in input order, one whole
 //! line per `write`, and synced. Memory does not grow with the file. A re-run reads
-//! the proofs file, skips the lines already there, and cuts a torn last line (a run
-//! killed mid-write) before appending.
+//! the proofs file, skips the inputs already there, and cuts a torn last line (a run
+//! killed mid-write) before appending. With a key of `B > 1` inferences per proof,
+//! consecutive groups of `B` non-empty input lines share a proof.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -21,14 +22,19 @@ use zkseal_verifier::ProofBundle;
 use crate::prove::Prover;
 use crate::ProverError;
 
-/// Lines proved per core between two syncs of the output.
-const LINES_PER_CORE: usize = 2;
+/// Proofs per core between two syncs of the output.
+const PROOFS_PER_CORE: usize = 2;
 
-/// One line of a proofs file: the input line it answers, and its proof or why none.
+/// One line of a proofs file: the input line(s) it answers, and its proof or why none.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BatchLine {
+    /// The (first) input line, 1-based.
     pub line: usize,
+    /// Every input line the proof carries, in order, when the key proves `B > 1`
+    /// inferences per proof.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<usize>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle: Option<ProofBundle>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,15 +44,17 @@ pub struct BatchLine {
 /// What a batch run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchSummary {
-    /// Lines already in the proofs file when the run started.
+    /// Entries (proofs or errors) already in the proofs file when the run started.
     pub skipped: usize,
+    /// Proofs made (each of `B` inputs).
     pub proved: usize,
-    /// Lines whose input could not be proved (bad JSON, out of range); recorded as
+    /// Groups of lines whose input could not be proved (bad JSON, out of range); recorded as
     /// `error` lines, not retried on resume.
     pub failed: usize,
 }
 
-/// Proves every input line not yet in `output`; `progress(done, total)` after each chunk.
+/// Proves every input line not yet in `output`; `progress(done, total)` (in proofs)
+/// after each chunk.
 pub fn prove_batch(
     prover: &Prover,
     inputs: &Path,
@@ -55,44 +63,35 @@ pub fn prove_batch(
 ) -> Result<BatchSummary, ProverError> {
     let io = |what: &'static str| move |e: std::io::Error| ProverError::Io { what, reason: e.to_string() };
     let done = resume(output, prover)?;
+    let group = prover.inferences();
     // A first streaming pass counts the inputs, so progress can show an ETA.
-    let total = BufReader::new(File::open(inputs).map_err(io("the inputs"))?)
+    let lines = BufReader::new(File::open(inputs).map_err(io("the inputs"))?)
         .lines()
         .map(|l| l.map(|l| !l.trim().is_empty()))
         .filter(|l| !matches!(l, Ok(false)))
         .count();
+    let total = lines.div_ceil(group);
     let mut out = OpenOptions::new().create(true).append(true).open(output).map_err(io("the proofs file"))?;
     let mut summary = BatchSummary { skipped: done.len(), ..Default::default() };
-    let chunk = LINES_PER_CORE * rayon::current_num_threads().max(1);
-    let mut pending: Vec<(usize, String)> = Vec::with_capacity(chunk);
-    let reader = BufReader::new(File::open(inputs).map_err(io("the inputs"))?);
-    let mut lines = reader.lines().enumerate().peekable();
+    let chunk = PROOFS_PER_CORE * rayon::current_num_threads().max(1);
+    let mut groups = Groups {
+        lines: BufReader::new(File::open(inputs).map_err(io("the inputs"))?).lines().enumerate(),
+        size: group,
+    };
     progress(done.len(), total);
-    while lines.peek().is_some() {
-        pending.clear();
-        for (i, line) in lines.by_ref() {
-            let line_no = i + 1;
-            let text = line.map_err(io("the inputs"))?;
-            if text.trim().is_empty() || done.contains(&line_no) {
-                continue;
-            }
-            pending.push((line_no, text));
-            if pending.len() == chunk {
-                break;
+    loop {
+        let mut pending: Vec<Vec<(usize, String)>> = Vec::with_capacity(chunk);
+        while pending.len() < chunk {
+            match groups.next().transpose().map_err(io("the inputs"))? {
+                Some(g) if done.contains(&g[0].0) => {}
+                Some(g) => pending.push(g),
+                None => break,
             }
         }
-        let results: Vec<BatchLine> = pending
-            .par_iter()
-            .map(|(line, text)| {
-                let proved = parse_jsonl_line(text, *line)
-                    .map_err(|e| e.to_string())
-                    .and_then(|x| prover.prove(&x, &mut OsRng).map_err(|e| e.to_string()));
-                match proved {
-                    Ok(b) => BatchLine { line: *line, bundle: Some(b), error: None },
-                    Err(e) => BatchLine { line: *line, bundle: None, error: Some(e) },
-                }
-            })
-            .collect();
+        if pending.is_empty() {
+            break;
+        }
+        let results: Vec<BatchLine> = pending.par_iter().map(|g| prove_group(prover, g)).collect();
         for r in &results {
             let mut text = serde_json::to_string(r).expect("serializable");
             text.push('\n');
@@ -109,6 +108,61 @@ pub fn prove_batch(
         progress(summary.skipped + summary.proved + summary.failed, total);
     }
     Ok(summary)
+}
+
+/// Consecutive groups of `size` non-empty lines `(line number, text)`; the last may
+/// be short.
+struct Groups<L> {
+    lines: L,
+    size: usize,
+}
+
+impl<L: Iterator<Item = (usize, std::io::Result<String>)>> Iterator for Groups<L> {
+    type Item = std::io::Result<Vec<(usize, String)>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut group = Vec::with_capacity(self.size);
+        for (i, line) in self.lines.by_ref() {
+            match line {
+                Err(e) => return Some(Err(e)),
+                Ok(text) if text.trim().is_empty() => {}
+                Ok(text) => {
+                    group.push((i + 1, text));
+                    if group.len() == self.size {
+                        break;
+                    }
+                }
+            }
+        }
+        (!group.is_empty()).then_some(Ok(group))
+    }
+}
+
+/// One proof of a group of input lines, or why there is none.
+fn prove_group(prover: &Prover, group: &[(usize, String)]) -> BatchLine {
+    let line_numbers: Vec<usize> = group.iter().map(|(l, _)| *l).collect();
+    let proved = if group.len() != prover.inferences() {
+        Err(format!(
+            "the file ends with {} input(s) after line {}; a proof carries {}",
+            group.len(),
+            line_numbers[0] - 1,
+            prover.inferences()
+        ))
+    } else {
+        group
+            .iter()
+            .map(|(line, text)| parse_jsonl_line(text, *line).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|inputs| {
+                let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
+                prover.prove_all(&refs, &mut OsRng).map_err(|e| e.to_string())
+            })
+    };
+    let lines = (prover.inferences() > 1).then(|| line_numbers.clone());
+    match proved {
+        Ok(b) => BatchLine { line: line_numbers[0], lines, bundle: Some(b), error: None },
+        Err(e) => BatchLine { line: line_numbers[0], lines, bundle: None, error: Some(e) },
+    }
 }
 
 /// The input lines `output` already answers, after cutting a torn last line. Refuses

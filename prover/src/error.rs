@@ -24,10 +24,19 @@ pub enum ProverError {
     Unbound { index: usize },
     #[error("the {what} uses the {found} scheme, expected {expected}")]
     SchemeMismatch { what: &'static str, found: &'static str, expected: &'static str },
+    #[error("{}", inferences_message(*requested, *key))]
+    Inferences { requested: usize, key: Option<u32> },
     #[error(transparent)]
     Eval(#[from] EvalError),
     #[error("the new proof does not verify ({0}); nothing was written")]
     SelfCheck(zkseal_verifier::VerifyError),
     #[error("constraint synthesis failed: {0}")]
     Synthesis(#[from] ark_relations::gr1cs::SynthesisError),
+}
+
+fn inferences_message(requested: usize, key: Option<u32>) -> String {
+    match key {
+        Some(b) => format!("the proving key proves {b} inferences per proof, {requested} inputs were given"),
+        None => format!("inferences per proof must be 1 ..= {}, not {requested}", zkseal_verifier::MAX_INFERENCES),
+    }
 }

@@ -3,7 +3,7 @@
 //!
 //! One file per protocol step: `commit` (owner publishes a commitment), `setup`
 //! (auditor makes keys from the weight-free architecture), `prove` (owner proves one
-//! inference). Verification lives in the `zkseal-verifier` crate.
+//! or several inferences per proof), `batch` (a file of inputs, in parallel). Verification lives in the `zkseal-verifier` crate.
 
 pub mod batch;
 pub mod commit;
@@ -11,6 +11,7 @@ mod error;
 pub mod keys;
 pub mod lego;
 pub mod prove;
+mod relation;
 pub mod resources;
 pub mod setup;
 

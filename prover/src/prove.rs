@@ -1,10 +1,10 @@
-//! One proof of inference: quantize the input, run the reference evaluator, build the
-//! circuit's witness from its trace, and prove with arkworks' parallel Groth16 prover.
+//! One proof of `B` inferences (the key's `inferences`, usually 1): quantize each
+//! input, run the reference evaluator, build the circuit's assignment from the traces,
+//! and prove with arkworks' parallel Groth16 prover over the constraint matrices the
+//! `Prover` built once.
 
-use ark_bn254::{Bn254, Fr};
-use ark_groth16::Groth16;
+use ark_bn254::Fr;
 use ark_serialize::CanonicalSerialize;
-use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
 use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::format::hex;
@@ -13,11 +13,12 @@ use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Model;
 use zkseal_verifier::{
-    parse_field, verify, vk_digest, CommitmentRecord, CommitmentScheme, ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION,
+    parse_field, vk_digest, CommitmentRecord, CommitmentScheme, ProofBundle, Verifier, BACKEND_GROTH16, BUNDLE_VERSION,
 };
 
 use crate::commit::commitment_record;
 use crate::keys::ProvingKeyFile;
+use crate::relation::Relation;
 use crate::setup::circuit_scheme;
 use crate::{lego, ProverError};
 
@@ -29,13 +30,16 @@ pub struct Prover<'a> {
     salt: &'a Salt,
     arch_digest: [u8; 32],
     scheme: Scheme,
+    inferences: usize,
+    relation: Relation,
     /// The Poseidon commitment (a public input under that scheme).
     commitment: Fr,
     /// Lego: the blinding `r` of the commitment point.
     blinding: Fr,
     /// The record the new proofs must verify against (the owner's self-check).
     record: CommitmentRecord,
-    vk_file: Vec<u8>,
+    /// Checks every proof before it leaves (key and record decoded once).
+    verifier: Verifier,
     vk_digest: String,
 }
 
@@ -56,7 +60,8 @@ impl<'a> Prover<'a> {
             });
         }
         let scheme = circuit_scheme(key.header.scheme);
-        crate::resources::check_machine(&model.arch, scheme)?;
+        let inferences = key.header.inferences as usize;
+        crate::resources::check_machine(&model.arch, scheme, inferences)?;
         let own = commitment_record(model, salt, Some(key))?;
         if let Some(r) = record {
             if r.model_id != own.model_id {
@@ -79,16 +84,21 @@ impl<'a> Prover<'a> {
         let commitment = parse_field(&own.commitment).expect("a record we made");
         let vk_file = key.verifying_key_file();
         let vk_digest = vk_digest(&vk_file);
+        let verifier = Verifier::new(&vk_file, &own).map_err(ProverError::SelfCheck)?;
+        let relation =
+            Relation::new(ModelCircuit { arch: &model.arch, arch_digest, scheme, inferences, witness: None })?;
         Ok(Prover {
             model,
             key,
             salt,
             arch_digest,
             scheme,
+            inferences,
+            relation,
             commitment,
             blinding: lego::blinding(salt),
             record: own,
-            vk_file,
+            verifier,
             vk_digest,
         })
     }
@@ -98,31 +108,65 @@ impl<'a> Prover<'a> {
         &self.record.model_id
     }
 
+    /// `B`: inferences per proof (the key's).
+    pub fn inferences(&self) -> usize {
+        self.inferences
+    }
+
+    /// Constraints of the circuit each proof satisfies.
+    pub fn constraints(&self) -> usize {
+        self.relation.num_constraints()
+    }
+
     /// Whether `bundle` names this prover's scheme, key and commitment.
     pub fn made(&self, bundle: &ProofBundle) -> bool {
         (&bundle.scheme, &bundle.vk_digest, &bundle.commitment, &bundle.commitment_point)
             == (&self.record.scheme, &self.vk_digest, &self.record.commitment, &self.record.commitment_point)
     }
 
-    /// Proves `model(input)` and checks the proof verifies before returning it.
+    /// Proves `model(input)` with a key of one inference per proof.
     pub fn prove<R: RngCore + CryptoRng>(&self, input: &[f64], rng: &mut R) -> Result<ProofBundle, ProverError> {
+        self.prove_all(&[input], rng)
+    }
+
+    /// Proves `model(inputs[k])` for every `k` in one proof (as many inputs as the key's
+    /// inferences per proof), and checks the proof verifies before returning it.
+    pub fn prove_all<R: RngCore + CryptoRng>(
+        &self,
+        inputs: &[&[f64]],
+        rng: &mut R,
+    ) -> Result<ProofBundle, ProverError> {
+        if inputs.len() != self.inferences {
+            return Err(ProverError::Inferences { requested: inputs.len(), key: Some(self.inferences as u32) });
+        }
         let arch = &self.model.arch;
-        let q = quantize_input(arch, input)?;
-        let trace = evaluate(arch, &self.model.weights, &q)?;
+        let traces = inputs
+            .iter()
+            .map(|input| Ok(evaluate(arch, &self.model.weights, &quantize_input(arch, input)?)?))
+            .collect::<Result<Vec<_>, ProverError>>()?;
         let witness = CircuitWitness {
             weights: &self.model.weights,
             salt: self.salt,
-            trace: &trace,
+            traces: &traces,
             commitment: self.commitment,
         };
-        let circuit = ModelCircuit { arch, arch_digest: self.arch_digest, scheme: self.scheme, witness: Some(witness) };
-        let mut proof = Groth16::<Bn254>::prove(&self.key.pk, circuit, rng)?;
+        let circuit = ModelCircuit {
+            arch,
+            arch_digest: self.arch_digest,
+            scheme: self.scheme,
+            inferences: self.inferences,
+            witness: Some(witness),
+        };
+        let assignment = self.relation.assignment(circuit)?;
+        let mut proof = self.relation.prove(&self.key.pk, &assignment, rng)?;
+        drop(assignment);
         if let Some(ck) = &self.key.commitment_key {
             lego::open(&mut proof, ck, self.blinding);
         }
         let mut proof_bytes = Vec::with_capacity(128);
         proof.serialize_compressed(&mut proof_bytes).expect("writing to a Vec cannot fail");
         let spec = arch.output();
+        let output: Vec<i64> = traces.iter().flat_map(|t| t.output().iter().copied()).collect();
         let bundle = ProofBundle {
             version: BUNDLE_VERSION,
             backend: BACKEND_GROTH16.to_string(),
@@ -132,16 +176,17 @@ impl<'a> Prover<'a> {
             commitment: self.record.commitment.clone(),
             commitment_point: self.record.commitment_point.clone(),
             vk_digest: self.vk_digest.clone(),
-            input: trace.input.clone(),
+            inferences: self.inferences as u32,
+            input: traces.iter().flat_map(|t| t.input.iter().copied()).collect(),
             input_scale: arch.input.scale,
-            output: trace.output().to_vec(),
+            output_float: dequantize(spec, &output),
+            output,
             output_scale: spec.scale,
-            output_float: dequantize(spec, trace.output()),
             proof: hex(&proof_bytes),
         };
         // A proof that would not verify (a wrong key, a bug) is refused here, not
         // published: the check costs a few milliseconds.
-        verify(&self.vk_file, &self.record, &bundle).map_err(ProverError::SelfCheck)?;
+        self.verifier.verify(&bundle).map_err(ProverError::SelfCheck)?;
         Ok(bundle)
     }
 }

@@ -18,10 +18,15 @@ pub fn available_memory() -> Option<u64> {
     kib.checked_mul(1024)
 }
 
-/// Refuses `arch`'s circuit under `scheme` when it exceeds the field's domain or
-/// `available` bytes.
-pub fn check_fits(arch: &Architecture, scheme: Scheme, available: Option<u64>) -> Result<(), ProverError> {
-    let size = size(arch, scheme, &costs(arch, scheme));
+/// Refuses `arch`'s circuit under `scheme`, `inferences` per proof, when it exceeds
+/// the field's domain or `available` bytes.
+pub fn check_fits(
+    arch: &Architecture,
+    scheme: Scheme,
+    inferences: usize,
+    available: Option<u64>,
+) -> Result<(), ProverError> {
+    let size = size(arch, scheme, inferences, &costs(arch, scheme, inferences));
     let constraints = size.constraints;
     if size.domain > MAX_DOMAIN {
         return Err(ProverError::TooLarge {
@@ -40,8 +45,8 @@ pub fn check_fits(arch: &Architecture, scheme: Scheme, available: Option<u64>) -
 }
 
 /// `check_fits` against this machine's available memory.
-pub fn check_machine(arch: &Architecture, scheme: Scheme) -> Result<(), ProverError> {
-    check_fits(arch, scheme, available_memory())
+pub fn check_machine(arch: &Architecture, scheme: Scheme, inferences: usize) -> Result<(), ProverError> {
+    check_fits(arch, scheme, inferences, available_memory())
 }
 
 fn gib(bytes: u64) -> f64 {
@@ -72,20 +77,24 @@ mod tests {
     fn a_model_larger_than_memory_is_refused_with_the_figures() {
         let small = dense(64, 10);
         for scheme in [Scheme::Poseidon, Scheme::Lego] {
-            assert!(check_fits(&small, scheme, Some(64 << 30)).is_ok());
-            let err = check_fits(&small, scheme, Some(1 << 20)).unwrap_err().to_string();
+            assert!(check_fits(&small, scheme, 1, Some(64 << 30)).is_ok());
+            let err = check_fits(&small, scheme, 1, Some(1 << 20)).unwrap_err().to_string();
             assert!(err.contains("GiB of memory") && err.contains("constraints"), "{err}");
         }
         // 2048 × 2048 weights: ~68M constraints (Poseidon), a 2^27 domain, ~400 GiB.
         let huge = dense(2048, 2048);
-        let err = check_fits(&huge, Scheme::Poseidon, Some(24 << 30)).unwrap_err().to_string();
+        let err = check_fits(&huge, Scheme::Poseidon, 1, Some(24 << 30)).unwrap_err().to_string();
         assert!(err.contains("refusing"), "{err}");
-        assert!(check_fits(&huge, Scheme::Poseidon, None).is_ok(), "no memory figure, no memory refusal");
+        assert!(check_fits(&huge, Scheme::Poseidon, 1, None).is_ok(), "no memory figure, no memory refusal");
         // 8192 × 8192 (67M weights, one product each): 2^27 domain under Lego too.
-        let err = check_fits(&dense(8192, 8192), Scheme::Lego, Some(24 << 30)).unwrap_err().to_string();
+        let err = check_fits(&dense(8192, 8192), Scheme::Lego, 1, Some(24 << 30)).unwrap_err().to_string();
         assert!(err.contains("refusing"), "{err}");
         // 4096 × 4096: beyond the largest domain BN254 supports, whatever the memory.
-        let err = check_fits(&dense(4096, 4096), Scheme::Poseidon, None).unwrap_err().to_string();
+        let err = check_fits(&dense(4096, 4096), Scheme::Poseidon, 1, None).unwrap_err().to_string();
         assert!(err.contains("2^28"), "{err}");
+        // Inferences multiply the layers: a 64 × 10 dense layer fits once, not 2^22 times.
+        assert!(check_fits(&small, Scheme::Lego, 1 << 22, None).unwrap_err().to_string().contains("2^28"));
+        let one = check_fits(&small, Scheme::Lego, 64, Some(1 << 30));
+        assert!(one.is_ok(), "{one:?}");
     }
 }

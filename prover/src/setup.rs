@@ -14,7 +14,7 @@ use zkseal_circuits::format::architecture_digest;
 use zkseal_circuits::r1cs::circuit::ModelCircuit;
 use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Architecture;
-use zkseal_verifier::{CommitmentScheme, KeyHeader};
+use zkseal_verifier::{CommitmentScheme, KeyHeader, MAX_INFERENCES};
 
 use crate::keys::ProvingKeyFile;
 use crate::ProverError;
@@ -27,10 +27,11 @@ pub fn circuit_scheme(scheme: CommitmentScheme) -> Scheme {
     }
 }
 
-/// The header every key of `arch` under `scheme` carries.
-pub fn key_header(arch: &Architecture, scheme: CommitmentScheme) -> KeyHeader {
+/// The header every key of `arch` under `scheme`, `inferences` per proof, carries.
+pub fn key_header(arch: &Architecture, scheme: CommitmentScheme, inferences: u32) -> KeyHeader {
     KeyHeader {
         scheme,
+        inferences,
         architecture_digest: architecture_digest(arch),
         output_scale: arch.output().scale,
         input_len: arch.input.len() as u32,
@@ -40,17 +41,27 @@ pub fn key_header(arch: &Architecture, scheme: CommitmentScheme) -> KeyHeader {
 }
 
 /// Makes the proving key (whose `verifying_key_file` is the verifying key) for `arch`
-/// under `scheme`. Callers outside tests pass `rand::rngs::OsRng`.
+/// under `scheme`, proving `inferences` inferences per proof. Callers outside tests
+/// pass `rand::rngs::OsRng`.
 pub fn setup<R: RngCore + CryptoRng>(
     arch: &Architecture,
     scheme: CommitmentScheme,
+    inferences: u32,
     rng: &mut R,
 ) -> Result<ProvingKeyFile, ProverError> {
-    let header = key_header(arch, scheme);
+    if !(1..=MAX_INFERENCES).contains(&inferences) {
+        return Err(ProverError::Inferences { requested: inferences as usize, key: None });
+    }
+    let header = key_header(arch, scheme, inferences);
     let circuit_scheme = circuit_scheme(scheme);
-    crate::resources::check_machine(arch, circuit_scheme)?;
-    let circuit =
-        || ModelCircuit { arch, arch_digest: header.architecture_digest, scheme: circuit_scheme, witness: None };
+    crate::resources::check_machine(arch, circuit_scheme, inferences as usize)?;
+    let circuit = || ModelCircuit {
+        arch,
+        arch_digest: header.architecture_digest,
+        scheme: circuit_scheme,
+        inferences: inferences as usize,
+        witness: None,
+    };
     match scheme {
         CommitmentScheme::Poseidon => {
             let (pk, _vk) = Groth16::<Bn254>::circuit_specific_setup(circuit(), rng)?;

@@ -13,7 +13,7 @@ use zkseal_circuits::quant::quantize::{calibrate, quantize};
 use zkseal_circuits::{Model, QuantConfig};
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::keys::ProvingKeyFile;
-use zkseal_prover::prove::prove;
+use zkseal_prover::prove::Prover;
 use zkseal_prover::setup::setup;
 use zkseal_verifier::{CommitmentRecord, CommitmentScheme, ProofBundle};
 
@@ -107,14 +107,24 @@ pub struct Proved {
 /// Setup from the architecture file alone, commit, and prove test input `seed`
 /// (deterministic randomness: tests only).
 pub fn proved(name: &str, seed: u64, scheme: CommitmentScheme) -> Proved {
+    proved_many(name, seed, scheme, 1)
+}
+
+/// As `proved`, with a key for `inferences` inferences per proof, proving test inputs
+/// `seed, seed + 1, …` in one proof.
+pub fn proved_many(name: &str, seed: u64, scheme: CommitmentScheme, inferences: u32) -> Proved {
     let (_, model) = digits_model(name);
     let arch = architecture_from_bytes(&architecture_to_bytes(&model.arch)).expect("architecture round trip");
     let mut rng = StdRng::seed_from_u64(seed);
-    let key = ProvingKeyFile::from_bytes(&setup(&arch, scheme, &mut rng).expect("setup").to_bytes()).expect("key");
+    let key = setup(&arch, scheme, inferences, &mut rng).expect("setup");
+    let key = ProvingKeyFile::from_bytes(&key.to_bytes()).expect("key");
     let vk = key.verifying_key_file();
     let salt = Salt([seed as u8; 32]);
     let record = commitment_record(&model, &salt, Some(&key)).expect("record");
     let (inputs, _) = digits_test();
-    let bundle = prove(&model, &key, &salt, &inputs[seed as usize], &mut rng).expect("prove");
+    let first = seed as usize;
+    let batch: Vec<&[f64]> = inputs[first..first + inferences as usize].iter().map(|v| v.as_slice()).collect();
+    let prover = Prover::new(&model, &key, &salt, None).expect("prover");
+    let bundle = prover.prove_all(&batch, &mut rng).expect("prove");
     Proved { model, key, vk, record, bundle, salt }
 }

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Version 2 added `scheme` and `commitment_point`.
-pub const BUNDLE_VERSION: u32 = 2;
+/// Version 2 added `scheme` and `commitment_point`; 3 added `inferences`.
+pub const BUNDLE_VERSION: u32 = 3;
 pub const BACKEND_GROTH16: &str = "groth16-bn254";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,6 +24,10 @@ pub struct ProofBundle {
     pub commitment_point: Option<String>,
     /// blake3 of the verifying-key file the proof is for, hex.
     pub vk_digest: String,
+    /// `B`, the inferences this proof carries (the key's). `input`, `output` and
+    /// `output_float` are the concatenations of the `B` inferences' values, inference
+    /// `k` at `[k·len, (k+1)·len)`.
+    pub inferences: u32,
     /// The quantized input integers, flattened row-major.
     pub input: Vec<i64>,
     /// The input's fixed-point scale: `input[i]` stands for `input[i] / 2^input_scale`.

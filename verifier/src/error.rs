@@ -25,6 +25,8 @@ pub enum VerifyError {
     RecordKeyMismatch { record: String, key: String },
     #[error("the proof was made for another verifying key (vk_digest {bundle}, this key {key})")]
     WrongKey { bundle: String, key: String },
+    #[error("the key proves {key} inferences per proof, the bundle claims {bundle}")]
+    InferenceCount { key: u32, bundle: u32 },
     #[error("the key takes {expected} input and output values, the proof gives {got}")]
     PublicInputCount { expected: usize, got: usize },
     #[error("output_float, output_scale or input_scale disagrees with the proven integers and the key's scales")]

@@ -11,8 +11,12 @@ use crate::error::VerifyError;
 use crate::scheme::CommitmentScheme;
 
 pub const VK_MAGIC: [u8; 8] = *b"ZKSEALVK";
-/// Version of the key files; bumped on any change to their layout (2: the scheme).
-pub const KEY_VERSION: u32 = 2;
+/// Version of the key files; bumped on any change to their layout (2: the scheme;
+/// 3: inferences per proof).
+pub const KEY_VERSION: u32 = 3;
+/// Most inferences one proof may carry (a header claiming more is refused before its
+/// public-input count is computed).
+pub const MAX_INFERENCES: u32 = 1 << 16;
 
 /// `magic ‖ version u32 ‖ KeyHeader`.
 const HEADER_LEN: usize = 8 + 4 + KeyHeader::LEN;
@@ -34,13 +38,16 @@ pub struct KeyHeader {
     /// (`⌊v·2^input_scale + ½⌋`) to check a bundle's `input`.
     pub input_scale: i32,
     pub scheme: CommitmentScheme,
+    /// `B`: inferences per proof, each with its own input and output (`input_len` and
+    /// `output_len` integers); the weights are shared.
+    pub inferences: u32,
 }
 
 impl KeyHeader {
     /// Encoded size: `architecture digest [32] ‖ output scale i32 ‖ input len u32 ‖
-    /// output len u32 ‖ input scale i32 ‖ scheme code u32`, little-endian. Both key
-    /// files carry it.
-    pub const LEN: usize = 32 + 5 * 4;
+    /// output len u32 ‖ input scale i32 ‖ scheme code u32 ‖ inferences u32`,
+    /// little-endian. Both key files carry it.
+    pub const LEN: usize = 32 + 6 * 4;
 
     pub fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.architecture_digest);
@@ -49,6 +56,7 @@ impl KeyHeader {
         out.extend_from_slice(&self.output_len.to_le_bytes());
         out.extend_from_slice(&self.input_scale.to_le_bytes());
         out.extend_from_slice(&self.scheme.code().to_le_bytes());
+        out.extend_from_slice(&self.inferences.to_le_bytes());
     }
 
     /// Decodes the first `LEN` bytes of `b` (which must hold them); `None` for an
@@ -62,13 +70,15 @@ impl KeyHeader {
             output_len: u32_at(40),
             input_scale: u32_at(44) as i32,
             scheme: CommitmentScheme::from_code(u32_at(48))?,
+            inferences: u32_at(52),
         })
     }
 
-    /// Public inputs besides the constant one: (Poseidon) the commitment, the input
-    /// and output integers.
+    /// Public inputs besides the constant one: (Poseidon) the commitment, then every
+    /// inference's input and output integers.
     pub fn public_input_count(&self) -> u64 {
-        u64::from(self.scheme == CommitmentScheme::Poseidon) + self.input_len as u64 + self.output_len as u64
+        let per_inference = self.input_len as u64 + self.output_len as u64;
+        u64::from(self.scheme == CommitmentScheme::Poseidon) + per_inference * self.inferences as u64
     }
 }
 
@@ -120,6 +130,9 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<VerifyingKeyFile, VerifyError> {
         return Err(VerifyError::Version { what: "verifying key", found: version as u64 });
     }
     let header = KeyHeader::decode(&bytes[12..]).ok_or_else(|| bad("unknown commitment scheme"))?;
+    if !(1..=MAX_INFERENCES).contains(&header.inferences) {
+        return Err(bad("inferences per proof must be 1 ..= 65536"));
+    }
     if ![header.output_scale, header.input_scale].iter().all(|s| (-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(s)) {
         return Err(bad("output scale out of range"));
     }

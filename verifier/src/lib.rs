@@ -17,7 +17,9 @@ mod verify;
 pub use bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 pub use error::VerifyError;
 pub use field::{field_to_decimal, int_to_field, parse_field};
-pub use keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader, VerifyingKeyFile, KEY_VERSION, VK_MAGIC};
+pub use keys::{
+    decode_vk_file, hex, unhex, vk_digest, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES, VK_MAGIC,
+};
 pub use record::{CommitmentRecord, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
 pub use verify::{verify, verify_bytes, Verified, Verifier, PROOF_BYTES};

@@ -31,6 +31,8 @@ pub struct Verified {
     pub model_id: String,
     pub commitment: String,
     pub commitment_point: Option<String>,
+    /// Inferences carried; `input`, `output` and `output_float` concatenate them.
+    pub inferences: u32,
     pub input: Vec<i64>,
     pub output: Vec<i64>,
     pub output_float: Vec<f64>,
@@ -205,7 +207,11 @@ impl Verifier {
         if bundle.vk_digest != self.digest {
             return Err(VerifyError::WrongKey { bundle: bundle.vk_digest.clone(), key: self.digest.clone() });
         }
-        let (n_in, n_out) = (header.input_len as usize, header.output_len as usize);
+        if bundle.inferences != header.inferences {
+            return Err(VerifyError::InferenceCount { key: header.inferences, bundle: bundle.inferences });
+        }
+        let b = header.inferences as usize;
+        let (n_in, n_out) = (header.input_len as usize * b, header.output_len as usize * b);
         if bundle.input.len() != n_in || bundle.output.len() != n_out {
             return Err(VerifyError::PublicInputCount {
                 expected: n_in + n_out,
@@ -232,6 +238,7 @@ pub(crate) fn verified(bundle: &ProofBundle) -> Verified {
         model_id: bundle.model_id.clone(),
         commitment: bundle.commitment.clone(),
         commitment_point: bundle.commitment_point.clone(),
+        inferences: bundle.inferences,
         input: bundle.input.clone(),
         output: bundle.output.clone(),
         output_float: bundle.output_float.clone(),

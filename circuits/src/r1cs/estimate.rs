@@ -12,13 +12,14 @@ use crate::quant::arch::Architecture;
 /// Header elements hashed before the packed weights (`commitment::header`).
 const HEADER_FIELDS: usize = 7;
 
-/// Number of constraints of `arch`'s circuit.
-pub fn constraint_count(arch: &Architecture, scheme: Scheme) -> u64 {
-    costs(arch, scheme).total() as u64
+/// Number of constraints of `arch`'s circuit for `inferences` inferences per proof.
+pub fn constraint_count(arch: &Architecture, scheme: Scheme, inferences: usize) -> u64 {
+    costs(arch, scheme, inferences).total() as u64
 }
 
-/// Constraints of `arch`'s circuit by component, as `circuit::costs` counts them.
-pub fn costs(arch: &Architecture, scheme: Scheme) -> Costs {
+/// Constraints of `arch`'s circuit by component, as `circuit::costs` counts them: the
+/// commitment once, the layers once per inference.
+pub fn costs(arch: &Architecture, scheme: Scheme, inferences: usize) -> Costs {
     let commitment = match scheme {
         Scheme::Poseidon => poseidon_cost(arch),
         Scheme::Lego => unused_conv_weights(arch),
@@ -74,8 +75,13 @@ pub fn costs(arch: &Architecture, scheme: Scheme) -> Costs {
         signs = keeps_signs;
     }
     let outputs = arch.output().len() as u64;
+    let b = inferences as u64;
     let to = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
-    Costs { commitment: to(commitment), linear: to(linear), nonlinear: to(nonlinear + outputs) }
+    Costs {
+        commitment: to(commitment),
+        linear: to(linear.saturating_mul(b)),
+        nonlinear: to((nonlinear + outputs).saturating_mul(b)),
+    }
 }
 
 /// Value range checks, the Poseidon chain (504 per call, less the S-boxes of the
@@ -140,11 +146,12 @@ pub struct Size {
     pub memory: u64,
 }
 
-/// The size of `costs`' circuit for `arch` under `scheme`.
-pub fn size(arch: &Architecture, scheme: Scheme, costs: &Costs) -> Size {
+/// The size of `costs`' circuit for `arch` under `scheme`, `inferences` per proof.
+pub fn size(arch: &Architecture, scheme: Scheme, inferences: usize, costs: &Costs) -> Size {
     let constraints = costs.total() as u64;
     let commitment_input = u64::from(scheme == Scheme::Poseidon);
-    let instance = 1 + commitment_input + arch.input.len() as u64 + arch.output().len() as u64;
-    let domain = (constraints + instance).next_power_of_two();
+    let per_inference = arch.input.len() as u64 + arch.output().len() as u64;
+    let instance = (1 + commitment_input).saturating_add(per_inference.saturating_mul(inferences as u64));
+    let domain = constraints.saturating_add(instance).checked_next_power_of_two().unwrap_or(u64::MAX);
     Size { constraints, domain, memory: domain.saturating_mul(3200).saturating_add(128 << 20) }
 }

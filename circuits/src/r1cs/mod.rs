@@ -107,7 +107,7 @@ pub struct Costs {
 
 impl Costs {
     pub fn total(&self) -> usize {
-        self.commitment + self.linear + self.nonlinear
+        self.commitment.saturating_add(self.linear).saturating_add(self.nonlinear)
     }
 }
 

@@ -1,4 +1,4 @@
-//! `zkseal inspect MODEL.zkq|ARCH.zka [--json]`
+//! `zkseal inspect MODEL.zkq|ARCH.zka [--inferences B] [--json]`
 
 use std::path::PathBuf;
 
@@ -9,6 +9,7 @@ use zkseal_circuits::format::{architecture_digest, hex, FORMAT_VERSION};
 use zkseal_circuits::quant::arch::Architecture;
 use zkseal_circuits::r1cs::estimate::{costs, size};
 use zkseal_circuits::r1cs::Scheme;
+use zkseal_verifier::MAX_INFERENCES;
 
 use super::ModelOrArch;
 
@@ -16,6 +17,9 @@ use super::ModelOrArch;
 pub struct Inspect {
     /// A model file (.zkq) or an architecture file (.zka).
     model: PathBuf,
+    /// Size the circuits for B inferences per proof (as `setup --inferences`).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_INFERENCES as i64))]
+    inferences: u32,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -24,14 +28,14 @@ pub struct Inspect {
 impl Inspect {
     pub fn run(self) -> Result<()> {
         let report = match ModelOrArch::load(&self.model)? {
-            ModelOrArch::Arch(arch) => describe(&arch, json!({ "file": "architecture" })),
+            ModelOrArch::Arch(arch) => describe(&arch, self.inferences, json!({ "file": "architecture" })),
             ModelOrArch::Model(model) => {
                 let extra = json!({
                     "file": "model",
                     "model_id": hex(&model.model_id()),
                     "source": model.meta,
                 });
-                describe(&model.arch, extra)
+                describe(&model.arch, self.inferences, extra)
             }
         };
         if self.json {
@@ -43,7 +47,7 @@ impl Inspect {
     }
 }
 
-fn describe(arch: &Architecture, mut report: Value) -> Value {
+fn describe(arch: &Architecture, b: u32, mut report: Value) -> Value {
     let layers: Vec<Value> = arch
         .layers
         .iter()
@@ -71,9 +75,10 @@ fn describe(arch: &Architecture, mut report: Value) -> Value {
     // The Groth16 circuit's size depends on the architecture and scheme only; counted
     // without building it, so inspecting a huge model is cheap.
     for (name, scheme) in [("lego", Scheme::Lego), ("poseidon", Scheme::Poseidon)] {
-        let c = costs(arch, scheme);
-        let size = size(arch, scheme, &c);
+        let c = costs(arch, scheme, b as usize);
+        let size = size(arch, scheme, b as usize, &c);
         report["circuit"][name] = json!({
+            "inferences": b,
             "constraints": {
                 "commitment": c.commitment,
                 "linear": c.linear,

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
-use zkseal_circuits::input::parse_input;
+use zkseal_circuits::input::{parse_input, parse_samples};
 use zkseal_prover::batch::prove_batch;
 use zkseal_prover::commit::SaltFile;
 use zkseal_prover::prove::Prover;
@@ -31,12 +31,16 @@ pub struct Prove {
     /// The secret salt file (from `zkseal commit`).
     #[arg(long)]
     salt: PathBuf,
-    /// The input: {"input": [...]} or {"input_data": [[...]]}.
+    /// The input: {"input": [...]} or {"input_data": [[...]]}. With a key of B > 1
+    /// inferences per proof: B inputs, one per line (JSONL), or one object holding the
+    /// B inputs' values one after another.
     #[arg(long)]
     input: Option<PathBuf>,
     /// Many inputs (JSONL, one per line), proved in parallel into a JSONL proofs file
-    /// ({"line": N, "bundle": {...}} or {"line": N, "error": "..."} per line). Re-running
-    /// skips the lines already proved; a killed run loses no finished proof.
+    /// ({"line": N, "bundle": {...}} or {"line": N, "error": "..."} per line; with a key
+    /// of B > 1 inferences per proof, each B consecutive lines share one proof, listed
+    /// in "lines"). Re-running skips the inputs already proved; a killed run loses no
+    /// finished proof.
     #[arg(long)]
     batch: Option<PathBuf>,
     /// The published commitment record, checked against the model and salt.
@@ -63,8 +67,13 @@ impl Prove {
             return run_batch(&prover, batch, &self.output);
         }
         let path = self.input.as_ref().expect("clap requires --input or --batch");
-        let input = parse_input(&read_text(path, MAX_INPUT_BYTES)?).with_context(|| format!("{}", path.display()))?;
-        let bundle = prover.prove(&input, &mut OsRng)?;
+        let text = read_text(path, MAX_INPUT_BYTES)?;
+        let inputs = match prover.inferences() {
+            1 => vec![parse_input(&text).with_context(|| format!("{}", path.display()))?],
+            _ => parse_samples(&text, model.arch.input.len()).with_context(|| format!("{}", path.display()))?,
+        };
+        let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
+        let bundle = prover.prove_all(&refs, &mut OsRng)?;
         write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
         println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
         Ok(())

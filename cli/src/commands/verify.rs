@@ -53,7 +53,7 @@ impl Verify {
                 0,
                 "valid",
                 "the proof is valid",
-                Some(json!({ "model_id": v.model_id, "output": v.output_float, "output_int": v.output })),
+                Some(json!({ "model_id": v.model_id, "inferences": v.inferences, "output": v.output_float, "output_int": v.output })),
             ),
             Err(e) if e.is_malformed() => self.report(2, "malformed", &e.to_string(), None),
             Err(e) => self.report(1, "invalid", &e.to_string(), None),
