@@ -42,12 +42,17 @@ impl Flow {
     /// Imports `model` under `tag`, makes Lego keys from its architecture file alone
     /// (`{tag}.keys/`), and commits with them.
     fn commit(&self, model: &str, tag: &str) {
+        self.commit_with(model, tag, &[]);
+    }
+
+    /// As `commit`, with more `setup` arguments.
+    fn commit_with(&self, model: &str, tag: &str, setup_args: &[&str]) {
         let onnx = data(&format!("models/{model}.onnx"));
         let cal = data("digits/calibration.jsonl");
         let (zkq, zka, keys) = (self.path(&format!("{tag}.zkq")), self.path(&format!("{tag}.zka")), self.keys(tag));
         ok(&["import", p(&onnx), "-o", p(&zkq), "--calibration", p(&cal)]);
         ok(&["arch", p(&zkq), "-o", p(&zka)]);
-        ok(&["setup", p(&zka), "-o", p(&keys)]);
+        ok(&[&["setup", p(&zka), "-o", p(&keys)], setup_args].concat());
         ok(&[
             "commit",
             p(&zkq),
@@ -286,4 +291,59 @@ fn the_poseidon_scheme_end_to_end() {
     assert_eq!(f.verify("keys/verifying.key", "m.json", "proof.json").0, 0);
     let bundle: Value = serde_json::from_str(&std::fs::read_to_string(&proof).unwrap()).unwrap();
     assert_eq!(bundle["scheme"], "poseidon-bn254-circom-v1");
+}
+
+#[test]
+fn several_inferences_per_proof() {
+    let f = Flow { dir: tempfile::tempdir().unwrap() };
+    f.commit_with("sklearn_mlp", "m", &["--inferences", "2"]);
+    let (zkq, pk, salt) = (f.path("m.zkq"), f.keys("m").join("proving.key"), f.path("m.salt"));
+    let test = std::fs::read_to_string(data("digits/test.jsonl")).unwrap();
+    let lines: Vec<&str> = test.lines().take(5).collect();
+    let prove = |input: &Path, out: &Path| {
+        code(&["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt), "--input", p(input), "-o", p(out)])
+    };
+
+    // Two inputs, one per line: one proof of both.
+    std::fs::write(f.path("two.jsonl"), format!("{}\n{}\n", lines[0], lines[1])).unwrap();
+    assert_eq!(prove(&f.path("two.jsonl"), &f.path("two.json")).0, 0);
+    let (c, err) = f.verify("m.keys/verifying.key", "m.commitment.json", "two.json");
+    assert_eq!(c, 0, "{err}");
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(f.path("two.json")).unwrap()).unwrap();
+    assert_eq!(bundle["inferences"], 2);
+    assert_eq!(bundle["output"].as_array().unwrap().len(), 20);
+    // One input for a key of two: refused, nothing written.
+    std::fs::write(f.path("one.jsonl"), format!("{}\n", lines[0])).unwrap();
+    let (c, err) = prove(&f.path("one.jsonl"), &f.path("one.json"));
+    assert!(c != 0 && err.contains("2 inferences per proof, 1 inputs"), "{err}");
+    assert!(!f.path("one.json").exists());
+
+    // A batch of five lines: two proofs of two, and the odd line out reported.
+    std::fs::write(f.path("five.jsonl"), lines.join("\n")).unwrap();
+    let (five, proofs) = (f.path("five.jsonl"), f.path("five.proofs.jsonl"));
+    let batch = ["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt), "--batch", p(&five), "-o", p(&proofs)];
+    let (c, err) = code(&batch);
+    assert_eq!(c, 1, "{err}");
+    assert!(err.contains("1 input lines could not be proved"), "{err}");
+    let entries: Vec<Value> =
+        std::fs::read_to_string(&proofs).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0]["lines"], serde_json::json!([1, 2]));
+    assert_eq!(entries[1]["lines"], serde_json::json!([3, 4]));
+    assert!(entries[2]["error"].as_str().unwrap().contains("ends with 1 input(s) after line 4"), "{}", entries[2]);
+    let kept: String = std::fs::read_to_string(&proofs).unwrap().lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(f.path("good.jsonl"), kept).unwrap();
+    let (c, err) = code(&[
+        "verify",
+        "--vk",
+        p(&f.keys("m").join("verifying.key")),
+        "--commitment",
+        p(&f.path("m.commitment.json")),
+        "--batch",
+        p(&f.path("good.jsonl")),
+    ]);
+    assert_eq!(c, 0, "{err}");
+    // Re-running proves nothing new.
+    let out = zkseal(&batch);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 proved, 3 already there"));
 }
