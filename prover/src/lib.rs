@@ -11,7 +11,7 @@ mod error;
 pub mod keys;
 pub mod lego;
 pub mod prove;
-mod relation;
+pub mod relation;
 pub mod resources;
 pub mod setup;
 

@@ -83,4 +83,14 @@ impl Relation {
     pub fn num_constraints(&self) -> usize {
         self.num_constraints
     }
+
+    /// Instance variables, the constant one included.
+    pub fn num_instance(&self) -> usize {
+        self.num_instance
+    }
+
+    /// `[A, B, C]`, row by row (for the prover-phase benchmarks).
+    pub fn matrices(&self) -> &[Matrix<Fr>] {
+        &self.matrices
+    }
 }

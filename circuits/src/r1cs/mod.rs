@@ -15,7 +15,7 @@ pub mod rescale;
 use std::cell::{Cell, RefCell};
 
 use ark_bn254::Fr;
-use ark_ff::Zero;
+use ark_ff::{One, Zero};
 use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 
 pub type Lc = LinearCombination<Fr>;
@@ -23,16 +23,16 @@ pub type Result<T> = std::result::Result<T, SynthesisError>;
 
 /// The field element of a signed integer.
 pub fn fr(v: i128) -> Fr {
-    if v >= 0 {
+    // Bits are most of the witness; these skip the Montgomery conversion.
+    if v == 0 {
+        Fr::zero()
+    } else if v == 1 {
+        Fr::one()
+    } else if v >= 0 {
         Fr::from(v as u128)
     } else {
         -Fr::from(v.unsigned_abs())
     }
-}
-
-/// `2^k` in the field.
-pub fn pow2_fr(k: u32) -> Fr {
-    crate::commitment::pow2(k)
 }
 
 /// The one variable among `terms` (index, coefficient) with a nonzero total
@@ -158,7 +158,12 @@ impl Synth {
     fn note_isolated(&self, lc: &Lc) {
         let mut isolated = self.isolated.borrow_mut();
         let n = isolated.len();
-        let terms = lc.0.iter().filter_map(|(c, v)| Some((v.index().filter(|&i| v.is_witness() && i < n)?, *c)));
+        let in_segment = |v: &Variable| v.is_witness() && v.index().is_some_and(|i| i < n);
+        // Most rows hold no segment variable: skip them without collecting terms.
+        if !lc.0.iter().any(|(_, v)| in_segment(v)) {
+            return;
+        }
+        let terms = lc.0.iter().filter_map(|(c, v)| Some((v.index().filter(|_| in_segment(v))?, *c)));
         if let Some(j) = sole_variable(terms) {
             isolated[j] = true;
         }

@@ -4,6 +4,8 @@
 //! `2^bits` is far below the field modulus (bits ≤ 250 here), so the composition
 //! cannot wrap.
 
+use ark_ff::AdditiveGroup;
+
 use super::{Lc, Result, Synth, Wire};
 
 /// Largest width a range check accepts.
@@ -35,10 +37,12 @@ pub fn range_check_with(s: &Synth, x: &Wire, offset: i128, bits: u32, hint: Opti
     assert!((1..=MAX_BITS).contains(&bits), "range check of {bits} bits");
     let mut sum = Lc::zero();
     let mut out = Vec::with_capacity(bits as usize);
+    let mut weight = super::fr(1);
     for j in 0..bits {
         let b = s.witness(hint.as_ref().map(|h| h[j as usize] as i128))?;
         s.enforce(b.lc.clone(), b.lc.clone(), b.lc.clone())?;
-        sum.0.extend(b.lc.0.iter().map(|(c, v)| (*c * super::pow2_fr(j), *v)));
+        sum.0.extend(b.lc.0.iter().map(|(c, v)| (*c * weight, *v)));
+        weight.double_in_place();
         out.push(b);
     }
     let target = x.add_scaled(offset, &Wire::constant(1));
