@@ -146,3 +146,25 @@ fn the_circuit_shares_the_commitment_and_repeats_the_layers() {
         assert!(!satisfied(&traces), "{scheme:?}: a wrong output in the second inference");
     }
 }
+
+#[test]
+fn key_files_with_an_impossible_inference_count_are_refused() {
+    use zkseal_prover::keys::ProvingKeyFile;
+    let p = proved_many("sklearn_mlp", 2, CommitmentScheme::Lego, 2);
+    // The count is the last u32 of the key header, which follows `magic ‖ version` in the
+    // verifying key and `magic ‖ version ‖ checksum` in the proving key.
+    let at = |prefix: usize| prefix + zkseal_verifier::KeyHeader::LEN - 4;
+    for count in [0u32, zkseal_verifier::MAX_INFERENCES + 1, u32::MAX] {
+        let mut vk = p.vk.clone();
+        vk[at(12)..at(12) + 4].copy_from_slice(&count.to_le_bytes());
+        let err = zkseal_verifier::decode_vk_file(&vk).unwrap_err();
+        assert!(err.is_malformed() && err.to_string().contains("inferences"), "{err}");
+
+        let mut pk = p.key.to_bytes();
+        pk[at(44)..at(44) + 4].copy_from_slice(&count.to_le_bytes());
+        let checksum = *blake3::hash(&pk[44..]).as_bytes();
+        pk[12..44].copy_from_slice(&checksum);
+        let err = ProvingKeyFile::from_bytes(&pk).err().expect("refused");
+        assert!(err.to_string().contains("inferences"), "{err}");
+    }
+}

@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p zkseal-benches --example make_mlp -- 64,128,10 DIR`
 //! writes `DIR/mlp_64_128_10.onnx` (Gemm + Relu layers, He-scaled uniform weights from
-//! a fixed seed: benchmark fixtures, not trained models), `DIR/…_cal.jsonl` (32 inputs)
+//! a fixed seed: benchmark fixtures, not trained models), `DIR/…_cal.json` (32 inputs, concatenated)
 //! and `DIR/…_input.json` (one input). Inputs are uniform in [0, 1).
 
 use std::path::PathBuf;
@@ -109,12 +109,13 @@ fn main() {
         ..Default::default()
     };
     std::fs::write(dir.join(format!("{stem}.onnx")), model.write_to_bytes().expect("encode")).expect("write onnx");
-    let mut sample = || {
-        let x: Vec<f64> = (0..widths[0]).map(|_| (rng.gen::<f64>() * 1000.0).round() / 1000.0).collect();
-        serde_json::json!({ "input": x }).to_string()
+    // EZKL's input formats, which `zkseal import --calibration` and `prove --input` also
+    // read: one object, the calibration samples concatenated.
+    let mut samples = |n: i64| {
+        let x: Vec<f64> = (0..n * widths[0]).map(|_| (rng.gen::<f64>() * 1000.0).round() / 1000.0).collect();
+        serde_json::json!({ "input_data": [x] }).to_string()
     };
-    let cal: Vec<String> = (0..32).map(|_| sample()).collect();
-    std::fs::write(dir.join(format!("{stem}_cal.jsonl")), cal.join("\n") + "\n").expect("write calibration");
-    std::fs::write(dir.join(format!("{stem}_input.json")), sample()).expect("write input");
+    std::fs::write(dir.join(format!("{stem}_cal.json")), samples(32)).expect("write calibration");
+    std::fs::write(dir.join(format!("{stem}_input.json")), samples(1)).expect("write input");
     println!("{} ({params} parameters)", dir.join(format!("{stem}.onnx")).display());
 }

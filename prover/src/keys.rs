@@ -10,7 +10,7 @@
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use zkseal_verifier::{CommitmentScheme, KeyHeader, VerifyingKeyFile, KEY_VERSION};
+use zkseal_verifier::{CommitmentScheme, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES};
 
 use crate::lego::CommitmentKey;
 use crate::ProverError;
@@ -57,6 +57,9 @@ impl ProvingKeyFile {
             return Err(bad("checksum mismatch: the file is corrupt or truncated"));
         }
         let header = KeyHeader::decode(body).ok_or_else(|| bad("unknown commitment scheme"))?;
+        if !(1..=MAX_INFERENCES).contains(&header.inferences) {
+            return Err(bad("inferences per proof must be 1 ..= 65536"));
+        }
         let mut rest = &body[KeyHeader::LEN..];
         let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut rest)
             .map_err(|e| bad(&format!("cannot decode the key: {e}")))?;

@@ -13,7 +13,7 @@ use crate::model::shape::broadcast_map;
 /// `acc += x·w`
 fn mac(s: &Synth, acc: &mut Wire, x: &Wire, w: &Wire) -> Result<()> {
     let p = s.mul(x, w)?;
-    *acc = acc.add_scaled(1, &p);
+    acc.accumulate(1, &p);
     Ok(())
 }
 

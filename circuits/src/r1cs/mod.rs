@@ -77,9 +77,17 @@ impl Wire {
 
     /// `self + k·other`
     pub fn add_scaled(&self, k: i128, other: &Wire) -> Wire {
-        let mut lc = self.lc.clone();
-        lc.0.extend(other.lc.0.iter().map(|(c, v)| (*c * fr(k), *v)));
-        Wire { lc, value: self.value.zip(other.value).map(|(a, b)| a + k * b) }
+        let mut sum = self.clone();
+        sum.accumulate(k, other);
+        sum
+    }
+
+    /// `self ← self + k·other`, in place: accumulators grow term by term, and cloning
+    /// them at every step would be quadratic in the fan-in.
+    pub fn accumulate(&mut self, k: i128, other: &Wire) {
+        let k_fr = fr(k);
+        self.lc.0.extend(other.lc.0.iter().map(|(c, v)| (*c * k_fr, *v)));
+        self.value = self.value.zip(other.value).map(|(a, b)| a + k * b);
     }
 }
 

@@ -41,7 +41,10 @@ pub fn mean_hint(sum: i128, n: usize) -> (i128, i128) {
 
 /// `⌊(2·Σ + n) / 2n⌋` of a window with divisor `n`; `hint` is `(q, r)`.
 pub fn mean_with(s: &Synth, window: &[Wire], n: usize, bits: u32, hint: Option<(i128, i128)>) -> Result<Wire> {
-    let sum = window.iter().fold(Wire::zero(), |acc, e| acc.add_scaled(1, e));
+    let sum = window.iter().fold(Wire::zero(), |mut acc, e| {
+        acc.accumulate(1, e);
+        acc
+    });
     let q = s.witness(hint.map(|h| h.0))?;
     signed(s, &q, bits)?;
     let r = s.witness(hint.map(|h| h.1))?;
