@@ -1,26 +1,27 @@
-//! Groth16 benchmarks on the bundled models, under both commitment schemes: witness
-//! generation (constraint synthesis with values), prove, and verify (a whole bundle
-//! against a decoded key and record).
+//! Groth16 benchmarks on the bundled models: witness generation (the assignment, as the
+//! prover synthesizes it), prove, and verify (a whole bundle against a decoded key and
+//! record). Every fixture under the Lego scheme (the default), `torch_mlp` and
+//! `torch_cnn` under the Poseidon scheme too.
 //!
 //! `cargo bench -p zkseal-benches --bench groth16` (figures in README.md).
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use ark_bn254::Fr;
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::rngs::OsRng;
-use zkseal_benches::{quantized_model, test_sample};
+use zkseal_benches::{quantized_model, test_sample, MODELS};
 use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::quant::eval::{evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_prover::commit::{commitment_record, fresh_salt};
 use zkseal_prover::prove::Prover;
+use zkseal_prover::relation::Relation;
 use zkseal_prover::setup::{circuit_scheme, setup};
 use zkseal_verifier::{CommitmentScheme, Verifier};
 
-const PROOF_MODELS: [&str; 2] = ["torch_mlp", "torch_cnn"];
+/// The Poseidon scheme's models (its circuits are 5–10× larger; two suffice to compare).
+const POSEIDON_MODELS: [&str; 2] = ["torch_mlp", "torch_cnn"];
 
 fn bench(c: &mut Criterion) {
     let x = test_sample();
@@ -29,7 +30,11 @@ fn bench(c: &mut Criterion) {
             CommitmentScheme::Lego => "lego",
             CommitmentScheme::Poseidon => "poseidon",
         };
-        for name in PROOF_MODELS {
+        let models: &[&str] = match scheme {
+            CommitmentScheme::Lego => &MODELS,
+            CommitmentScheme::Poseidon => &POSEIDON_MODELS,
+        };
+        for &name in models {
             let id = format!("{tag}/{name}");
             let model = quantized_model(name);
             let key = setup(&model.arch, scheme, 1, &mut OsRng).expect("setup");
@@ -40,9 +45,17 @@ fn bench(c: &mut Criterion) {
 
             let trace = evaluate(&model.arch, &model.weights, &quantize_input(&model.arch, &x).unwrap()).unwrap();
             let commitment = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
+            let circuit_scheme = circuit_scheme(scheme);
+            let relation = Relation::new(ModelCircuit {
+                arch: &model.arch,
+                arch_digest: model.architecture_digest(),
+                scheme: circuit_scheme,
+                inferences: 1,
+                witness: None,
+            })
+            .expect("relation");
             c.bench_with_input(BenchmarkId::new("witness", &id), &model, |b, m| {
                 b.iter(|| {
-                    let cs = ConstraintSystem::<Fr>::new_ref();
                     let witness = CircuitWitness {
                         weights: &m.weights,
                         salt: &salt,
@@ -52,12 +65,11 @@ fn bench(c: &mut Criterion) {
                     let circuit = ModelCircuit {
                         arch: &m.arch,
                         arch_digest: m.architecture_digest(),
-                        scheme: circuit_scheme(scheme),
+                        scheme: circuit_scheme,
                         inferences: 1,
                         witness: Some(witness),
                     };
-                    circuit.generate_constraints(cs.clone()).unwrap();
-                    black_box(cs.num_constraints())
+                    black_box(relation.assignment(circuit).unwrap())
                 })
             });
 

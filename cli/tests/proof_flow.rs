@@ -346,4 +346,8 @@ fn several_inferences_per_proof() {
     // Re-running proves nothing new.
     let out = zkseal(&batch);
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 proved, 3 already there"));
+    let out = zkseal(&[&batch[..], &["--json"]].concat());
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(summary["already_there"], 3);
+    assert_eq!((summary["proved"].as_u64(), summary["inferences_per_proof"].as_u64()), (Some(0), Some(2)));
 }

@@ -124,6 +124,10 @@ pub struct Synth {
     pub cs: ConstraintSystemRef<Fr>,
     /// Whether witness values are being computed (false during key generation).
     pub proving: bool,
+    /// Whether the system records its constraints (key generation, tests). A prover
+    /// with cached matrices (`zkseal_prover::relation`) needs only the assignment: then
+    /// wires carry values and empty linear combinations, and no row is built.
+    records: bool,
     counted: Cell<usize>,
     /// The committed segment, witness variables `0..n`: whether each already has an
     /// isolating row (one where it is the only segment variable of A, B or C).
@@ -132,7 +136,8 @@ pub struct Synth {
 
 impl Synth {
     pub fn new(cs: ConstraintSystemRef<Fr>, proving: bool) -> Self {
-        Synth { cs, proving, counted: Cell::new(0), isolated: RefCell::new(Vec::new()) }
+        let records = cs.should_construct_matrices();
+        Synth { cs, proving, records, counted: Cell::new(0), isolated: RefCell::new(Vec::new()) }
     }
 
     /// Allocates the committed segment: `values.len()` witnesses that must be the
@@ -152,7 +157,11 @@ impl Synth {
     /// a Lagrange basis polynomial in exactly one of them, which suffices. Products
     /// `x·w` isolate a weight and rescale rows a bias, so this adds a row only for a
     /// weight no constraint uses (a convolution tap that only ever meets padding).
+    /// A system that records no rows (an assignment-only pass) needs none.
     pub fn isolate_segment(&self) -> Result<()> {
+        if !self.records {
+            return Ok(());
+        }
         let missing: Vec<usize> =
             self.isolated.borrow().iter().enumerate().filter(|(_, &done)| !done).map(|(j, _)| j).collect();
         for j in missing {
@@ -185,17 +194,25 @@ impl Synth {
 
     pub fn witness(&self, value: Option<i128>) -> Result<Wire> {
         let v = self.cs.new_witness_variable(|| value.map(fr).ok_or(SynthesisError::AssignmentMissing))?;
-        Ok(Wire::var(v, value))
+        Ok(self.wire(v, value))
     }
 
     pub fn input(&self, value: Option<i128>) -> Result<Wire> {
         let v = self.cs.new_input_variable(|| value.map(fr).ok_or(SynthesisError::AssignmentMissing))?;
-        Ok(Wire::var(v, value))
+        Ok(self.wire(v, value))
+    }
+
+    fn wire(&self, v: Variable, value: Option<i128>) -> Wire {
+        if self.records {
+            Wire::var(v, value)
+        } else {
+            Wire { lc: LinearCombination(Vec::new()), value }
+        }
     }
 
     /// `a·b = c`
     pub fn enforce(&self, a: Lc, b: Lc, c: Lc) -> Result<()> {
-        if !self.isolated.borrow().is_empty() {
+        if self.records && !self.isolated.borrow().is_empty() {
             for lc in [&a, &b, &c] {
                 self.note_isolated(lc);
             }

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
+use serde_json::json;
 use zkseal_circuits::input::{parse_input, parse_samples};
 use zkseal_prover::batch::prove_batch;
 use zkseal_prover::commit::SaltFile;
@@ -49,6 +50,9 @@ pub struct Prove {
     /// Where to write the proof bundle.
     #[arg(short, long)]
     output: PathBuf,
+    /// Print the result as one JSON object (no progress bar).
+    #[arg(long)]
+    json: bool,
 }
 
 impl Prove {
@@ -64,7 +68,7 @@ impl Prove {
         let key = load_proving_key(&self.pk, self.scheme)?;
         let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
-            return run_batch(&prover, batch, &self.output);
+            return run_batch(&prover, batch, &self.output, self.json);
         }
         let path = self.input.as_ref().expect("clap requires --input or --batch");
         let text = read_text(path, MAX_INPUT_BYTES)?;
@@ -75,14 +79,20 @@ impl Prove {
         let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
         let bundle = prover.prove_all(&refs, &mut OsRng)?;
         write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
-        println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
+        if self.json {
+            let out = json!({ "proof": self.output, "inferences": bundle.inferences, "output": bundle.output_float });
+            println!("{out}");
+        } else {
+            println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
+        }
         Ok(())
     }
 }
 
-/// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal.
-fn run_batch(prover: &Prover, inputs: &Path, output: &Path) -> Result<()> {
-    let bar = std::io::stderr().is_terminal().then(|| {
+/// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal and the
+/// output is not JSON.
+fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool) -> Result<()> {
+    let bar = (!json && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} proofs, {per_sec}, ETA {eta}").expect("valid template"),
@@ -99,13 +109,24 @@ fn run_batch(prover: &Prover, inputs: &Path, output: &Path) -> Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    println!(
-        "{}: {} proved, {} already there, {} failed",
-        output.display(),
-        summary.proved,
-        summary.skipped,
-        summary.failed
-    );
+    if json {
+        let out = json!({
+            "proofs_file": output,
+            "proved": summary.proved,
+            "already_there": summary.skipped,
+            "failed": summary.failed,
+            "inferences_per_proof": prover.inferences(),
+        });
+        println!("{out}");
+    } else {
+        println!(
+            "{}: {} proved, {} already there, {} failed",
+            output.display(),
+            summary.proved,
+            summary.skipped,
+            summary.failed
+        );
+    }
     if summary.failed > 0 {
         bail!("{} input lines could not be proved; their reasons are in {}", summary.failed, output.display());
     }
