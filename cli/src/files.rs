@@ -21,6 +21,14 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The first `len` bytes of a file (fewer if it is shorter).
+pub fn read_prefix(path: &Path, len: usize) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut bytes = Vec::with_capacity(len);
+    file.take(len as u64).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
+}
+
 /// Reads a UTF-8 text file of at most `limit` bytes.
 pub fn read_text(path: &Path, limit: usize) -> Result<String> {
     String::from_utf8(read_limited(path, limit)?).with_context(|| format!("{} is not UTF-8 text", path.display()))

@@ -318,6 +318,26 @@ fn several_inferences_per_proof() {
     assert!(c != 0 && err.contains("2 inferences per proof, 1 inputs"), "{err}");
     assert!(!f.path("one.json").exists());
 
+    // A key header claiming 65536 inferences per proof: refused from its first 100 bytes,
+    // with the figures, before the (here missing) rest of the key is read.
+    let mut head = std::fs::read(&pk).unwrap()[..100].to_vec();
+    head[96..100].copy_from_slice(&65536u32.to_le_bytes());
+    std::fs::write(f.path("huge.key"), &head).unwrap();
+    let huge = f.path("huge.key");
+    let (c, err) = code(&[
+        "prove",
+        p(&zkq),
+        "--pk",
+        p(&huge),
+        "--salt",
+        p(&salt),
+        "--input",
+        p(&f.path("two.jsonl")),
+        "-o",
+        p(&f.path("huge.json")),
+    ]);
+    assert!(c == 1 && err.contains("refusing before running out of memory"), "{err}");
+
     // A batch of five lines: two proofs of two, and the odd line out reported.
     std::fs::write(f.path("five.jsonl"), lines.join("\n")).unwrap();
     let (five, proofs) = (f.path("five.jsonl"), f.path("five.proofs.jsonl"));

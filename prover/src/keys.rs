@@ -43,22 +43,34 @@ impl ProvingKeyFile {
         out
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProverError> {
+    /// The header of a proving-key file from its first `PREFIX_LEN` bytes (magic,
+    /// version and header checked, not the checksum): enough to size the circuit before
+    /// reading a key that may be gigabytes.
+    pub fn peek_header(prefix: &[u8]) -> Result<KeyHeader, ProverError> {
         let bad = |reason: &str| ProverError::Malformed { what: "proving key", reason: reason.into() };
-        if bytes.len() < HEADER_LEN + KeyHeader::LEN || bytes[..8] != PK_MAGIC {
+        if prefix.len() < Self::PREFIX_LEN || prefix[..8] != PK_MAGIC {
             return Err(bad("not a zkseal proving key (bad magic or too short)"));
         }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        let version = u32::from_le_bytes(prefix[8..12].try_into().expect("4 bytes"));
         if version != KEY_VERSION {
             return Err(bad(&format!("unsupported version {version}")));
         }
+        let header = KeyHeader::decode(&prefix[HEADER_LEN..]).ok_or_else(|| bad("unknown commitment scheme"))?;
+        if !(1..=MAX_INFERENCES).contains(&header.inferences) {
+            return Err(bad("inferences per proof must be 1 ..= 65536"));
+        }
+        Ok(header)
+    }
+
+    /// Bytes `peek_header` needs.
+    pub const PREFIX_LEN: usize = HEADER_LEN + KeyHeader::LEN;
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProverError> {
+        let bad = |reason: &str| ProverError::Malformed { what: "proving key", reason: reason.into() };
+        let header = Self::peek_header(bytes)?;
         let body = &bytes[HEADER_LEN..];
         if blake3::hash(body).as_bytes() != &bytes[12..44] {
             return Err(bad("checksum mismatch: the file is corrupt or truncated"));
-        }
-        let header = KeyHeader::decode(body).ok_or_else(|| bad("unknown commitment scheme"))?;
-        if !(1..=MAX_INFERENCES).contains(&header.inferences) {
-            return Err(bad("inferences per proof must be 1 ..= 65536"));
         }
         let mut rest = &body[KeyHeader::LEN..];
         let pk = ProvingKey::<Bn254>::deserialize_uncompressed_unchecked(&mut rest)
