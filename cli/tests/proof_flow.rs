@@ -211,7 +211,7 @@ fn the_whole_flow_and_its_exit_codes() {
         (f.path("a.zkq"), f.path("a.salt"), f.path("batch.jsonl"), f.path("proofs.jsonl"));
     let batch = ["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt_a), "--batch", p(&batch_in), "-o", p(&proofs)];
     let (c, err) = code(&batch);
-    assert!(c == 1 && err.contains("1 input lines could not be proved"), "{err}");
+    assert!(c == 1 && err.contains("1 proof(s) could not be made"), "{err}");
     let out: Vec<Value> = std::fs::read_to_string(f.path("proofs.jsonl"))
         .unwrap()
         .lines()
@@ -344,7 +344,7 @@ fn several_inferences_per_proof() {
     let batch = ["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt), "--batch", p(&five), "-o", p(&proofs)];
     let (c, err) = code(&batch);
     assert_eq!(c, 1, "{err}");
-    assert!(err.contains("1 input lines could not be proved"), "{err}");
+    assert!(err.contains("1 proof(s) could not be made"), "{err}");
     let entries: Vec<Value> =
         std::fs::read_to_string(&proofs).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(entries.len(), 3);

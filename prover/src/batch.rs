@@ -48,8 +48,9 @@ pub struct BatchSummary {
     pub skipped: usize,
     /// Proofs made (each of `B` inputs).
     pub proved: usize,
-    /// Groups of lines whose input could not be proved (bad JSON, out of range); recorded as
-    /// `error` lines, not retried on resume.
+    /// Entries (one input line, or a group of `B`) that could not be proved (bad JSON,
+    /// out of range, a short last group); recorded as `error` lines, not retried on
+    /// resume.
     pub failed: usize,
 }
 

@@ -113,11 +113,6 @@ impl<'a> Prover<'a> {
         self.inferences
     }
 
-    /// Constraints of the circuit each proof satisfies.
-    pub fn constraints(&self) -> usize {
-        self.relation.num_constraints()
-    }
-
     /// Whether `bundle` names this prover's scheme, key and commitment.
     pub fn made(&self, bundle: &ProofBundle) -> bool {
         (&bundle.scheme, &bundle.vk_digest, &bundle.commitment, &bundle.commitment_point)

@@ -135,7 +135,7 @@ fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool) -> Resul
         );
     }
     if summary.failed > 0 {
-        bail!("{} input lines could not be proved; their reasons are in {}", summary.failed, output.display());
+        bail!("{} proof(s) could not be made; the input lines and reasons are in {}", summary.failed, output.display());
     }
     Ok(())
 }
