@@ -10,7 +10,7 @@
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-use zkseal_verifier::{CommitmentScheme, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES};
+use zkseal_verifier::{CommitmentScheme, KeyHeader, VerifyingKeyFile, KEY_VERSION};
 
 use crate::lego::CommitmentKey;
 use crate::ProverError;
@@ -55,11 +55,7 @@ impl ProvingKeyFile {
         if version != KEY_VERSION {
             return Err(bad(&format!("unsupported version {version}")));
         }
-        let header = KeyHeader::decode(&prefix[HEADER_LEN..]).ok_or_else(|| bad("unknown commitment scheme"))?;
-        if !(1..=MAX_INFERENCES).contains(&header.inferences) {
-            return Err(bad("inferences per proof must be 1 ..= 65536"));
-        }
-        Ok(header)
+        KeyHeader::decode(&prefix[HEADER_LEN..]).map_err(bad)
     }
 
     /// Bytes `peek_header` needs.

@@ -14,15 +14,14 @@ use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{Field, PrimeField, UniformRand, Zero};
 use ark_groth16::{Groth16, Proof, ProvingKey};
-use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode, R1CS_PREDICATE_LABEL,
-};
+use ark_relations::gr1cs::{ConstraintSynthesizer, SynthesisError};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::r1cs::{fr, sole_variable};
 
+use crate::relation::Relation;
 use crate::ProverError;
 
 /// Domain of the blinding `r` derived from the owner's salt.
@@ -87,15 +86,9 @@ fn nonzero<R: RngCore + CryptoRng>(rng: &mut R) -> Fr {
 /// Every segment variable must be the only segment variable, after summing repeated
 /// terms, of some row of A, B or C: then their QAP polynomials are independent.
 fn check_isolated<C: ConstraintSynthesizer<Fr>>(circuit: C, segment: usize) -> Result<(), ProverError> {
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    // As arkworks' generator sets them, so these are the matrices the keys are made of.
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Setup);
-    circuit.generate_constraints(cs.clone())?;
-    cs.finalize();
-    let first = cs.num_instance_variables();
-    let matrices = cs.to_matrices()?;
-    let r1cs = matrices.get(R1CS_PREDICATE_LABEL).ok_or(SynthesisError::Unsatisfiable)?;
+    let relation = Relation::new(circuit)?;
+    let first = relation.num_instance();
+    let r1cs = relation.matrices();
     let mut isolated = vec![false; segment];
     for row in r1cs.iter().flatten() {
         let terms = row.iter().filter(|(_, i)| (first..first + segment).contains(i)).map(|&(c, i)| (i - first, c));

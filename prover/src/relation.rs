@@ -89,7 +89,7 @@ impl Relation {
         self.num_instance
     }
 
-    /// `[A, B, C]`, row by row (for the prover-phase benchmarks).
+    /// `[A, B, C]`, row by row.
     pub fn matrices(&self) -> &[Matrix<Fr>] {
         &self.matrices
     }

@@ -59,18 +59,24 @@ impl KeyHeader {
         out.extend_from_slice(&self.inferences.to_le_bytes());
     }
 
-    /// Decodes the first `LEN` bytes of `b` (which must hold them); `None` for an
-    /// unknown scheme code.
-    pub fn decode(b: &[u8]) -> Option<Self> {
+    /// Decodes the first `LEN` bytes of `b` (which must hold them); refuses, with the
+    /// reason, an unknown scheme code or an inference count outside `1..=MAX_INFERENCES`
+    /// (both key files read their header through here).
+    pub fn decode(b: &[u8]) -> Result<Self, &'static str> {
         let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
-        Some(KeyHeader {
+        let scheme = CommitmentScheme::from_code(u32_at(48)).ok_or("unknown commitment scheme")?;
+        let inferences = u32_at(52);
+        if !(1..=MAX_INFERENCES).contains(&inferences) {
+            return Err("inferences per proof must be 1 ..= 65536");
+        }
+        Ok(KeyHeader {
             architecture_digest: b[..32].try_into().expect("32 bytes"),
             output_scale: u32_at(32) as i32,
             input_len: u32_at(36),
             output_len: u32_at(40),
             input_scale: u32_at(44) as i32,
-            scheme: CommitmentScheme::from_code(u32_at(48))?,
-            inferences: u32_at(52),
+            scheme,
+            inferences,
         })
     }
 
@@ -129,10 +135,7 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<VerifyingKeyFile, VerifyError> {
     if version != KEY_VERSION {
         return Err(VerifyError::Version { what: "verifying key", found: version as u64 });
     }
-    let header = KeyHeader::decode(&bytes[12..]).ok_or_else(|| bad("unknown commitment scheme"))?;
-    if !(1..=MAX_INFERENCES).contains(&header.inferences) {
-        return Err(bad("inferences per proof must be 1 ..= 65536"));
-    }
+    let header = KeyHeader::decode(&bytes[12..]).map_err(bad)?;
     if ![header.output_scale, header.input_scale].iter().all(|s| (-MAX_SCALE_ABS..=MAX_SCALE_ABS).contains(s)) {
         return Err(bad("output scale out of range"));
     }

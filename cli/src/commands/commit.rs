@@ -37,7 +37,7 @@ impl Commit {
     pub fn run(self) -> Result<()> {
         let model = load_model(&self.model)?;
         let key = match (&self.pk, self.scheme) {
-            (Some(pk), scheme) => Some(load_proving_key(pk, scheme)?),
+            (Some(pk), scheme) => Some(load_proving_key(pk, &model.arch, scheme)?),
             (None, Some(SchemeArg::Poseidon)) => None,
             (None, _) => bail!("the Lego scheme (the default) commits with the keys: pass --pk KEYS_DIR/proving.key"),
         };

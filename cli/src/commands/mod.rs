@@ -13,9 +13,11 @@ use anyhow::{Context, Result};
 use zkseal_circuits::format::{architecture_from_bytes, ARCH_MAGIC, MAX_FILE_BYTES};
 use zkseal_circuits::{Architecture, Model};
 use zkseal_prover::keys::ProvingKeyFile;
+use zkseal_prover::resources::check_machine;
+use zkseal_prover::setup::circuit_scheme;
 use zkseal_verifier::CommitmentScheme;
 
-use crate::files::read_limited;
+use crate::files::{read_limited, read_prefix};
 
 /// Largest proving key read.
 const MAX_KEY_BYTES: usize = 16 << 30;
@@ -38,21 +40,25 @@ impl SchemeArg {
     }
 }
 
-/// Reads and decodes a proving key; with `expected`, refuses a key of another scheme.
-pub fn load_proving_key(path: &Path, expected: Option<SchemeArg>) -> Result<ProvingKeyFile> {
-    let key = ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?)
+/// Reads and decodes the proving key for `arch`. Its header (the first bytes) is
+/// checked first: with `expected`, a key of another scheme is refused, and so is a
+/// circuit the machine cannot hold, before a key of gigabytes is read.
+pub fn load_proving_key(path: &Path, arch: &Architecture, expected: Option<SchemeArg>) -> Result<ProvingKeyFile> {
+    let header = ProvingKeyFile::peek_header(&read_prefix(path, ProvingKeyFile::PREFIX_LEN)?)
         .with_context(|| format!("{}", path.display()))?;
     if let Some(want) = expected.map(SchemeArg::scheme) {
-        if key.header.scheme != want {
+        if header.scheme != want {
             anyhow::bail!(
                 "{}: the key is for the {} scheme, not {}",
                 path.display(),
-                key.header.scheme.name(),
+                header.scheme.name(),
                 want.name()
             );
         }
     }
-    Ok(key)
+    check_machine(arch, circuit_scheme(header.scheme), header.inferences as usize)?;
+    Ok(ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?)
+        .with_context(|| format!("{}", path.display()))?)
 }
 
 /// Reads and validates a `.zkq` model file.

@@ -12,14 +12,11 @@ use serde_json::json;
 use zkseal_circuits::input::{parse_input, parse_samples};
 use zkseal_prover::batch::prove_batch;
 use zkseal_prover::commit::SaltFile;
-use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::prove::Prover;
-use zkseal_prover::resources::check_machine;
-use zkseal_prover::setup::circuit_scheme;
 use zkseal_verifier::CommitmentRecord;
 
 use super::{load_model, load_proving_key, SchemeArg};
-use crate::files::{read_prefix, read_text, write_atomic, MAX_INPUT_BYTES};
+use crate::files::{read_text, write_atomic, MAX_INPUT_BYTES};
 
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["input", "batch"])))]
@@ -68,11 +65,7 @@ impl Prove {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
             None => None,
         };
-        // Size the circuit from the key's header before reading a key that may not fit.
-        let header = ProvingKeyFile::peek_header(&read_prefix(&self.pk, ProvingKeyFile::PREFIX_LEN)?)
-            .with_context(|| format!("{}", self.pk.display()))?;
-        check_machine(&model.arch, circuit_scheme(header.scheme), header.inferences as usize)?;
-        let key = load_proving_key(&self.pk, self.scheme)?;
+        let key = load_proving_key(&self.pk, &model.arch, self.scheme)?;
         let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
             return run_batch(&prover, batch, &self.output, self.json);
