@@ -29,6 +29,22 @@ impl SaltFile {
         SaltFile { version: SALT_FILE_VERSION, model_id: hex(&model.model_id()), salt: hex(&salt.0) }
     }
 
+    /// Reads a salt file's text. The error names where the JSON went wrong, never what
+    /// it says: serde_json's own messages quote values, and one of them is the secret.
+    pub fn parse(text: &str) -> Result<Self, ProverError> {
+        serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Io | serde_json::error::Category::Eof => "it ends early",
+                serde_json::error::Category::Syntax => "it is not valid JSON",
+                serde_json::error::Category::Data => "a field is missing, repeated, unknown or of the wrong type",
+            };
+            ProverError::Malformed {
+                what: "salt file",
+                reason: format!("{what} (line {}, column {})", e.line(), e.column()),
+            }
+        })
+    }
+
     /// The salt, checking the file belongs to `model`.
     pub fn salt_for(&self, model: &Model) -> Result<Salt, ProverError> {
         let bad = |reason: &str| ProverError::Malformed { what: "salt file", reason: reason.into() };

@@ -114,16 +114,31 @@ pub fn proved(name: &str, seed: u64, scheme: CommitmentScheme) -> Proved {
 /// `seed, seed + 1, …` in one proof.
 pub fn proved_many(name: &str, seed: u64, scheme: CommitmentScheme, inferences: u32) -> Proved {
     let (_, model) = digits_model(name);
+    let (inputs, _) = digits_test();
+    let first = seed as usize;
+    prove_model(model, &inputs[first..first + inferences as usize], seed, scheme)
+}
+
+/// A single-op fixture's model, quantized with its own inputs as calibration.
+pub fn op_model(name: &str) -> Model {
+    let imported = import(&format!("ops/{name}.onnx"));
+    let cal = calibrate(&imported.model, &op_fixture(name).inputs).expect("calibrate");
+    let (arch, weights) = quantize(&imported.model, &cal, &QuantConfig::default()).expect("quantize");
+    Model::new(arch, weights, imported.meta).expect("valid model")
+}
+
+/// Setup from `model`'s architecture file alone (a key for `inputs.len()` inferences
+/// per proof), commit, and prove `inputs` in one proof (randomness from `seed`: tests
+/// only).
+pub fn prove_model(model: Model, inputs: &[Vec<f64>], seed: u64, scheme: CommitmentScheme) -> Proved {
     let arch = architecture_from_bytes(&architecture_to_bytes(&model.arch)).expect("architecture round trip");
     let mut rng = StdRng::seed_from_u64(seed);
-    let key = setup(&arch, scheme, inferences, &mut rng).expect("setup");
+    let key = setup(&arch, scheme, inputs.len() as u32, &mut rng).expect("setup");
     let key = ProvingKeyFile::from_bytes(&key.to_bytes()).expect("key");
     let vk = key.verifying_key_file();
     let salt = Salt([seed as u8; 32]);
     let record = commitment_record(&model, &salt, Some(&key)).expect("record");
-    let (inputs, _) = digits_test();
-    let first = seed as usize;
-    let batch: Vec<&[f64]> = inputs[first..first + inferences as usize].iter().map(|v| v.as_slice()).collect();
+    let batch: Vec<&[f64]> = inputs.iter().map(|v| v.as_slice()).collect();
     let prover = Prover::new(&model, &key, &salt, None).expect("prover");
     let bundle = prover.prove_all(&batch, &mut rng).expect("prove");
     Proved { model, key, vk, record, bundle, salt }

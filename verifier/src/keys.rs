@@ -59,10 +59,13 @@ impl KeyHeader {
         out.extend_from_slice(&self.inferences.to_le_bytes());
     }
 
-    /// Decodes the first `LEN` bytes of `b` (which must hold them); refuses, with the
-    /// reason, an unknown scheme code or an inference count outside `1..=MAX_INFERENCES`
-    /// (both key files read their header through here).
+    /// Decodes the first `LEN` bytes of `b`; refuses, with the reason, fewer bytes, an
+    /// unknown scheme code or an inference count outside `1..=MAX_INFERENCES` (both key
+    /// files read their header through here).
     pub fn decode(b: &[u8]) -> Result<Self, &'static str> {
+        if b.len() < Self::LEN {
+            return Err("key header is truncated");
+        }
         let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
         let scheme = CommitmentScheme::from_code(u32_at(48)).ok_or("unknown commitment scheme")?;
         let inferences = u32_at(52);

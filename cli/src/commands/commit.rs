@@ -48,8 +48,8 @@ impl Commit {
             if !self.reuse_salt {
                 bail!("{} exists; pass --reuse-salt to commit with the salt it holds", self.salt.display());
             }
-            let file: SaltFile = serde_json::from_str(&read_text(&self.salt, 4096)?)
-                .with_context(|| format!("{}: not a salt file", self.salt.display()))?;
+            let file =
+                SaltFile::parse(&read_text(&self.salt, 4096)?).with_context(|| format!("{}", self.salt.display()))?;
             (file.salt_for(&model).with_context(|| format!("{}", self.salt.display()))?, false)
         } else {
             (fresh_salt(&mut OsRng), true)

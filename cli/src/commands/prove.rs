@@ -58,8 +58,8 @@ pub struct Prove {
 impl Prove {
     pub fn run(self) -> Result<()> {
         let model = load_model(&self.model)?;
-        let salt_file: SaltFile = serde_json::from_str(&read_text(&self.salt, 4096)?)
-            .with_context(|| format!("{}: not a salt file", self.salt.display()))?;
+        let salt_file =
+            SaltFile::parse(&read_text(&self.salt, 4096)?).with_context(|| format!("{}", self.salt.display()))?;
         let salt = salt_file.salt_for(&model).with_context(|| format!("{}", self.salt.display()))?;
         let record: Option<CommitmentRecord> = match &self.commitment {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
