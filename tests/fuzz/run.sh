@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
   set -e
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+ +DONE' "$scratch/$t.log" || true
   if [ $rc -ne 0 ]; then
-    tail -n 60 "$scratch/$t.log"
+    grep -E -A 2 'panicked|ERROR: |SUMMARY|Test unit written' "$scratch/$t.log" | cut -c 1-400 | head -n 40
     echo "fuzz target $t failed (exit $rc): its input is under tests/fuzz/artifacts/$t/"
     exit 1
   fi

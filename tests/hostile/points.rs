@@ -48,13 +48,22 @@ fn g1_identity() -> [u8; 32] {
     out
 }
 
+/// The identity's flag (bit 6 of the last byte) over stray x bits: arkworks reads it
+/// as the identity; zkseal refuses it, so that a file has one encoding.
+fn g1_identity_with_stray_bits() -> [u8; 32] {
+    let mut out = g1_off_curve();
+    out[31] |= 0x40;
+    out
+}
+
 #[test]
 fn proofs_with_bad_points_are_refused() {
     for scheme in SCHEMES {
         let p = tiny(scheme);
         let proof = unhex(&p.bundle.proof).expect("hex");
         // A at [0, 32), B at [32, 96), C at [96, 128).
-        let cases: [(&str, usize, &[u8]); 5] = [
+        let cases: [(&str, usize, &[u8]); 6] = [
+            ("A the identity, with stray bits", 0, &g1_identity_with_stray_bits()),
             ("A off the curve", 0, &g1_off_curve()),
             ("C off the curve", 96, &g1_off_curve()),
             ("A non-canonical", 0, &g1_non_canonical()),
@@ -68,7 +77,7 @@ fn proofs_with_bad_points_are_refused() {
             b.proof = hex(&forged);
             let e = verify(&p.vk, &p.record, &b).expect_err(what);
             let expected =
-                if what.contains("identity") { VerifyError::PairingCheckFailed } else { VerifyError::Point("proof") };
+                if what == "C the identity" { VerifyError::PairingCheckFailed } else { VerifyError::Point("proof") };
             assert_eq!(e, expected, "{scheme:?}: {what}");
         }
     }
@@ -96,9 +105,10 @@ fn verifying_keys_with_bad_points_are_refused() {
     for scheme in SCHEMES {
         let vk = &tiny(scheme).vk;
         // After magic, version and header (68 bytes): α (G1), β, γ, δ (G2), IC.
-        let (g2, g1, nc) = (g2_off_subgroup(), g1_off_curve(), g1_non_canonical());
+        let (g2, g1, nc, stray) =
+            (g2_off_subgroup(), g1_off_curve(), g1_non_canonical(), g1_identity_with_stray_bits());
         let mut at: Vec<(&str, usize, &[u8])> =
-            vec![("β", 100, &g2), ("δ", 228, &g2), ("IC₀", 300, &g1), ("α", 68, &nc)];
+            vec![("β", 100, &g2), ("δ", 228, &g2), ("IC₀", 300, &g1), ("α", 68, &nc), ("IC₁", 332, &stray)];
         if scheme == CommitmentScheme::Lego {
             at.push(("γ'", vk.len() - 64, &g2));
         }

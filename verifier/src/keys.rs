@@ -166,7 +166,13 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<VerifyingKeyFile, VerifyError> {
             Some(g)
         }
     };
-    Ok(VerifyingKeyFile { header, vk, commitment_g2 })
+    let key = VerifyingKeyFile { header, vk, commitment_g2 };
+    // arkworks also reads a few non-canonical encodings (the identity's flag with stray
+    // x bits); one key must have one file, or its digest would not name it.
+    if key.encode() != bytes {
+        return Err(VerifyError::Point("verifying key"));
+    }
+    Ok(key)
 }
 
 /// blake3 of the verifying-key file, hex: what a bundle names its key by.

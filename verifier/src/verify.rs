@@ -13,7 +13,7 @@ use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof};
-use ark_serialize::CanonicalDeserialize;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 use crate::error::VerifyError;
@@ -179,6 +179,12 @@ impl Verifier {
         })?;
         let proof =
             Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).map_err(|_| VerifyError::Point("proof"))?;
+        // arkworks reads the identity's flag with any x bits: one proof, one encoding.
+        let mut canonical = Vec::with_capacity(PROOF_BYTES);
+        proof.serialize_compressed(&mut canonical).map_err(|_| VerifyError::Point("proof"))?;
+        if canonical != proof_bytes {
+            return Err(VerifyError::Point("proof"));
+        }
 
         if bundle.model_id != record.model_id {
             return Err(VerifyError::ModelMismatch {

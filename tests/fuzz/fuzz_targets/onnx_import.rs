@@ -33,7 +33,8 @@ fuzz_target!(|data: &[u8]| {
     let bytes = model.to_bytes();
     let back = Model::from_bytes(&bytes).expect("a written model file reads back");
     assert_eq!(back.to_bytes(), bytes, "the model file is canonical");
+    // An overflow on a hostile model's activations is a typed error, as for any input.
     if let Ok(x) = quantize_input(&model.arch, &samples[0]) {
-        evaluate(&model.arch, &model.weights, &x).expect("a quantized input evaluates");
+        let _ = evaluate(&model.arch, &model.weights, &x);
     }
 });
