@@ -40,7 +40,7 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
     let out = dir.path().join("proofs.jsonl");
     let prover = Prover::new(&model, &key, &salt, None).unwrap();
     let mut seen = Vec::new();
-    let s = prove_batch(&prover, &inputs, &out, &mut |d, t| seen.push((d, t))).unwrap();
+    let s = prove_batch(&prover, &inputs, &out, &mut |d, t| seen.push((d, t)), &|| false).unwrap();
     assert_eq!((s.proved, s.failed, s.skipped), (4, 1, 0));
     assert_eq!(seen.last(), Some(&(5, 5)));
     let first = lines(&out);
@@ -73,19 +73,39 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
     let bytes = std::fs::read(&out).unwrap();
     let ends: Vec<usize> = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1).collect();
     std::fs::write(&out, &bytes[..ends[1] + (ends[2] - ends[1]) / 2]).unwrap();
-    let s = prove_batch(&prover, &inputs, &out, &mut |_, _| {}).unwrap();
+    let s = prove_batch(&prover, &inputs, &out, &mut |_, _| {}, &|| false).unwrap();
     assert_eq!((s.skipped, s.proved + s.failed), (2, 3));
     let resumed = lines(&out);
     assert_eq!(resumed.len(), 5, "every input line once");
     assert_eq!(resumed.iter().map(|l| l.line).collect::<BTreeSet<_>>(), BTreeSet::from([1, 3, 4, 5, 6]));
-    let s = prove_batch(&prover, &inputs, &out, &mut |_, _| {}).unwrap();
+    let s = prove_batch(&prover, &inputs, &out, &mut |_, _| {}, &|| false).unwrap();
     assert_eq!((s.skipped, s.proved, s.failed), (5, 0, 0), "nothing left to do");
+
+    // Stopped (a deadline, a signal) before any chunk, then after the first: what is
+    // written stays whole, and the next run does the rest.
+    let out2 = dir.path().join("stopped.jsonl");
+    let s = prove_batch(&prover, &inputs, &out2, &mut |_, _| {}, &|| true).unwrap();
+    assert!(s.stopped && s.remaining == 5 && s.proved + s.failed == 0, "{s:?}");
+    let asked = std::cell::Cell::new(0);
+    let after_one_chunk = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let s = prove_batch(&prover, &inputs, &out2, &mut |_, _| {}, &after_one_chunk).unwrap();
+    assert!(s.stopped && s.remaining > 0 && s.remaining + s.proved + s.failed == 5, "{s:?}");
+    assert_eq!(lines(&out2).len(), s.proved + s.failed);
+    let s = prove_batch(&prover, &inputs, &out2, &mut |_, _| {}, &|| false).unwrap();
+    assert!(!s.stopped && s.remaining == 0);
+    assert_eq!(lines(&out2).iter().map(|l| l.line).collect::<BTreeSet<_>>(), BTreeSet::from([1, 3, 4, 5, 6]));
 
     // A damaged line before the last is not silently dropped.
     let mut damaged = std::fs::read_to_string(&out).unwrap();
     damaged.replace_range(10..12, "##");
     std::fs::write(&out, &damaged).unwrap();
-    assert!(matches!(prove_batch(&prover, &inputs, &out, &mut |_, _| {}), Err(ProverError::Malformed { .. })));
+    assert!(matches!(
+        prove_batch(&prover, &inputs, &out, &mut |_, _| {}, &|| false),
+        Err(ProverError::Malformed { .. })
+    ));
 
     // Another model's proofs file.
     let (_, other) = digits_model("tf_mlp");
@@ -94,7 +114,7 @@ fn batch_proves_resumes_and_refuses_foreign_files() {
     let good = resumed.iter().map(|l| serde_json::to_string(l).unwrap() + "\n").collect::<String>();
     std::fs::write(&out, good).unwrap();
     assert!(matches!(
-        prove_batch(&other_prover, &inputs, &out, &mut |_, _| {}),
+        prove_batch(&other_prover, &inputs, &out, &mut |_, _| {}, &|| false),
         Err(ProverError::ProofsFileMismatch { .. })
     ));
 }

@@ -2,7 +2,8 @@
 //!
 //! Each subcommand lives in `commands/`, a clap struct with `run()`. Errors print as
 //! one line on stderr with exit code 1 (clap's usage errors exit 2); `verify` has its
-//! own codes.
+//! own codes, and `prove --batch` exits 124 when `--timeout` stopped it and 130 when a
+//! signal did (the proofs file holds what was done; the same command resumes).
 
 mod commands;
 mod files;

@@ -371,3 +371,87 @@ fn several_inferences_per_proof() {
     assert_eq!(summary["already_there"], 3);
     assert_eq!((summary["proved"].as_u64(), summary["inferences_per_proof"].as_u64()), (Some(0), Some(2)));
 }
+
+#[test]
+fn a_batch_stops_on_timeout_or_signal_and_resumes() {
+    let f = Flow { dir: tempfile::tempdir().unwrap() };
+    f.commit("torch_mlp", "a");
+    let lines: Vec<String> =
+        std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().take(40).map(str::to_string).collect();
+    std::fs::write(f.path("in.jsonl"), lines.join("\n") + "\n").unwrap();
+    let (zkq, pk, salt, inputs, proofs) =
+        (f.path("a.zkq"), f.keys("a").join("proving.key"), f.path("a.salt"), f.path("in.jsonl"), f.path("out.jsonl"));
+    let batch = ["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt), "--batch", p(&inputs), "-o", p(&proofs)];
+    let written = || std::fs::read_to_string(&proofs).map_or(0, |t| t.lines().count());
+
+    let (c, err) = code(&[&batch[..], &["--timeout", "0"]].concat());
+    assert_eq!(c, 124, "{err}");
+    assert!(err.contains("stopped by --timeout: 40 proof(s) left"), "{err}");
+    assert_eq!(written(), 0);
+    let (c, err) = code(&[&batch[..], &["--timeout", "5y"]].concat());
+    assert!(c == 2 && err.contains("unit must be s, m or h"), "{err}");
+
+    // Ctrl-C once the first proofs are written: the chunk in flight finishes, exit 130.
+    let child = Command::new(env!("CARGO_BIN_EXE_zkseal"))
+        .args(batch)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run zkseal");
+    let start = std::time::Instant::now();
+    while written() == 0 && start.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let stopped_at = written();
+    if out.status.code() == Some(130) {
+        assert!(err.contains("stopped by a signal") && stopped_at < 40, "{err}");
+    } else {
+        // The signal came after the last chunk began: the run simply finished.
+        assert!(out.status.success() && stopped_at == 40, "{err}");
+    }
+    let out = zkseal(&batch);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{stopped_at} already there")));
+    let mut seen: Vec<u64> = std::fs::read_to_string(&proofs)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["line"].as_u64().unwrap())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, (1..=40).collect::<Vec<u64>>(), "every input once");
+}
+
+#[test]
+fn the_salt_never_reaches_the_terminal() {
+    let f = Flow { dir: tempfile::tempdir().unwrap() };
+    f.commit("torch_mlp", "a");
+    let salt_file: Value = serde_json::from_str(&std::fs::read_to_string(f.path("a.salt")).unwrap()).unwrap();
+    let secret = salt_file["salt"].as_str().unwrap().to_string();
+    let (zkq, pk, salt) = (f.path("a.zkq"), f.keys("a").join("proving.key"), f.path("a.salt"));
+    let input = f.path("x.json");
+    std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap())
+        .unwrap();
+    let record = f.path("a.commitment.json");
+    let (z, k, s, i, r) = (p(&zkq), p(&pk), p(&salt), p(&input), p(&record));
+    let bad_salt = f.path("bad.salt");
+    std::fs::write(&bad_salt, format!("{{\"version\": \"{secret}\", \"salt\": \"{secret}\"")).unwrap();
+    let outs = [f.path("p.json"), f.path("q.json"), f.path("r.json")];
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["prove", z, "--pk", k, "--salt", s, "--input", i, "-o", p(&outs[0])],
+        vec!["prove", z, "--pk", k, "--salt", s, "--input", i, "--json", "-o", p(&outs[1])],
+        vec!["prove", z, "--pk", k, "--salt", p(&bad_salt), "--input", i, "-o", p(&outs[2])],
+        vec!["commit", z, "--pk", k, "-o", r, "--salt", s, "--reuse-salt"],
+        vec!["commit", z, "--pk", k, "-o", r, "--salt", p(&bad_salt), "--reuse-salt"],
+        vec!["inspect", z, "--json"],
+    ];
+    for args in runs {
+        let out = zkseal(&args);
+        let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!shown.contains(&secret[..16]), "{args:?} printed the salt: {shown}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&salt).unwrap().permissions().mode() & 0o777, 0o600);
+}

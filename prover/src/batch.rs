@@ -6,7 +6,9 @@
 //! line per `write`, and synced. Memory does not grow with the file. A re-run reads
 //! the proofs file, skips the inputs already there, and cuts a torn last line (a run
 //! killed mid-write) before appending. With a key of `B > 1` inferences per proof,
-//! consecutive groups of `B` non-empty input lines share a proof.
+//! consecutive groups of `B` non-empty input lines share a proof. A run that can last
+//! hours can be stopped between chunks (a deadline, a signal): what is written stays,
+//! and the next run resumes after it.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -52,15 +54,21 @@ pub struct BatchSummary {
     /// out of range, a short last group); recorded as `error` lines, not retried on
     /// resume.
     pub failed: usize,
+    /// Whether `stop` ended the run before the last input.
+    pub stopped: bool,
+    /// Entries not yet in the proofs file when the run ended (0 unless stopped).
+    pub remaining: usize,
 }
 
 /// Proves every input line not yet in `output`; `progress(done, total)` (in proofs)
-/// after each chunk.
+/// after each chunk. `stop()` is asked before each chunk: when it says so, the run ends
+/// there, with the proofs so far written and synced.
 pub fn prove_batch(
     prover: &Prover,
     inputs: &Path,
     output: &Path,
     progress: &mut dyn FnMut(usize, usize),
+    stop: &dyn Fn() -> bool,
 ) -> Result<BatchSummary, ProverError> {
     let io = |what: &'static str| move |e: std::io::Error| ProverError::Io { what, reason: e.to_string() };
     let done = resume(output, prover)?;
@@ -92,6 +100,10 @@ pub fn prove_batch(
         if pending.is_empty() {
             break;
         }
+        if stop() {
+            summary.stopped = true;
+            break;
+        }
         let results: Vec<BatchLine> = pending.par_iter().map(|g| prove_group(prover, g)).collect();
         for r in &results {
             let mut text = serde_json::to_string(r).expect("serializable");
@@ -107,6 +119,9 @@ pub fn prove_batch(
         }
         out.sync_data().map_err(io("the proofs file"))?;
         progress(summary.skipped + summary.proved + summary.failed, total);
+    }
+    if summary.stopped {
+        summary.remaining = total.saturating_sub(summary.skipped + summary.proved + summary.failed);
     }
     Ok(summary)
 }

@@ -2,6 +2,7 @@
 # Builds the fuzz targets and runs each for SECONDS (default 60) from the committed
 # seed corpus; exits non-zero on the first crash, leak, timeout or OOM.
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
+#   RUNS=1000000 tests/fuzz/run.sh 0 TARGET     (a long run: that many executions)
 # New corpus entries go to a scratch copy: the committed corpus stays as it is. A crash
 # leaves its input under tests/fuzz/artifacts/TARGET/.
 set -euo pipefail
@@ -22,6 +23,8 @@ else
 fi
 "${fuzz[@]}" build --fuzz-dir .
 
+limit=(-max_total_time="$seconds")
+[ -z "${RUNS:-}" ] || limit=(-runs="$RUNS")
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 for t in "${targets[@]}"; do
@@ -31,15 +34,15 @@ for t in "${targets[@]}"; do
   else
     cp corpus/"$t"/* "$scratch/$t/"
   fi
-  echo "== $t (${seconds}s)"
+  if [ -n "${RUNS:-}" ]; then echo "== $t ($RUNS runs)"; else echo "== $t (${seconds} s)"; fi
   # -rss_limit_mb: a parser allocating what its input cannot justify is a bug here.
   set +e
   "${fuzz[@]}" run --fuzz-dir . "$t" "$scratch/$t" -- \
-    -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    "${limit[@]}" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="artifacts/$t/" -print_final_stats=1 > "$scratch/$t.log" 2>&1
   rc=$?
   set -e
-  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+ +DONE' "$scratch/$t.log" || true
+  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|^#[0-9]+ +DONE' "$scratch/$t.log" || true
   if [ $rc -ne 0 ]; then
     grep -E -A 2 'panicked|ERROR: |SUMMARY|Test unit written' "$scratch/$t.log" | cut -c 1-400 | head -n 40
     echo "fuzz target $t failed (exit $rc): its input is under tests/fuzz/artifacts/$t/"

@@ -3,6 +3,9 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -53,6 +56,27 @@ pub struct Prove {
     /// Print the result as one JSON object (no progress bar).
     #[arg(long)]
     json: bool,
+    /// --batch: stop starting proofs after this long (e.g. 90s, 45m, 8h; plain numbers
+    /// are seconds), keep what is written, exit 124; the same command resumes. Ctrl-C
+    /// or SIGTERM stops the same way (exit 130); a second Ctrl-C stops at once.
+    #[arg(long, value_parser = parse_duration, requires = "batch")]
+    timeout: Option<Duration>,
+}
+
+/// `N`, `Ns`, `Nm` or `Nh`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (digits, unit) = match text.trim().char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&text.trim()[..i], c),
+        _ => (text.trim(), 's'),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("'{text}' is not a duration like 90s, 45m or 8h"))?;
+    let scale = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        _ => return Err(format!("'{text}': the unit must be s, m or h")),
+    };
+    n.checked_mul(scale).map(Duration::from_secs).ok_or_else(|| format!("'{text}' is too long"))
 }
 
 impl Prove {
@@ -68,7 +92,7 @@ impl Prove {
         let key = load_proving_key(&self.pk, &model.arch, self.scheme)?;
         let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
-            return run_batch(&prover, batch, &self.output, self.json);
+            return run_batch(&prover, batch, &self.output, self.json, self.timeout);
         }
         let path = self.input.as_ref().expect("clap requires --input or --batch");
         let text = read_text(path, MAX_INPUT_BYTES)?;
@@ -90,8 +114,22 @@ impl Prove {
 }
 
 /// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal and the
-/// output is not JSON.
-fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool) -> Result<()> {
+/// output is not JSON; stops between chunks at the deadline or on a signal.
+fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool, timeout: Option<Duration>) -> Result<()> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            // The second signal: stop now. At worst a torn last line, which the next
+            // run cuts.
+            std::process::exit(130);
+        }
+        eprintln!("stopping after the proofs in progress (again to stop now)");
+    })
+    .context("cannot install the signal handler")?;
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let timed_out = || deadline.is_some_and(|d| Instant::now() >= d);
+    let stop = || interrupted.load(Ordering::SeqCst) || timed_out();
     let bar = (!json && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -105,7 +143,7 @@ fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool) -> Resul
             b.set_position(done as u64);
         }
     };
-    let summary = prove_batch(prover, inputs, output, &mut progress)?;
+    let summary = prove_batch(prover, inputs, output, &mut progress, &stop)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -116,6 +154,8 @@ fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool) -> Resul
             "already_there": summary.skipped,
             "failed": summary.failed,
             "inferences_per_proof": prover.inferences(),
+            "stopped": summary.stopped,
+            "remaining": summary.remaining,
         });
         println!("{out}");
     } else {
@@ -126,6 +166,15 @@ fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool) -> Resul
             summary.skipped,
             summary.failed
         );
+    }
+    if summary.stopped {
+        let (why, code) = if interrupted.load(Ordering::SeqCst) { ("a signal", 130) } else { ("--timeout", 124) };
+        eprintln!(
+            "stopped by {why}: {} proof(s) left; run the same command again to resume from {}",
+            summary.remaining,
+            output.display()
+        );
+        std::process::exit(code);
     }
     if summary.failed > 0 {
         bail!("{} proof(s) could not be made; the input lines and reasons are in {}", summary.failed, output.display());
