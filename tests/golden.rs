@@ -1,19 +1,26 @@
 //! Golden vectors: every bundled model's `model_id`, architecture digest, Poseidon
 //! commitment (under a fixed test salt), the Lego blinding derived from that salt, and
-//! constraint counts under both schemes, committed in `tests/data/golden.json`.
-//! Any change to import, quantization, the file format or the commitment shows up here.
+//! constraint counts under both schemes; and, for keys from a seeded setup (tests
+//! only), the verifying key's digest and the Lego commitment point. Committed in
+//! `tests/data/golden.json`, so CI checks them on another machine; computed again under
+//! 1 and 3 threads. Any change to import, quantization, the file format, key generation
+//! or the commitment shows up here.
 //! `ZKSEAL_BLESS=1 cargo test -p zkseal-tests --test golden` rewrites the file.
 
 use std::collections::BTreeMap;
 
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 use serde_json::{json, Value};
 use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::r1cs::estimate::constraint_count;
 use zkseal_circuits::r1cs::Scheme;
+use zkseal_prover::commit::commitment_record;
 use zkseal_prover::lego::blinding;
+use zkseal_prover::setup::setup;
 use zkseal_tests::{data, digits_model, DIGITS_MODELS};
-use zkseal_verifier::field_to_decimal;
+use zkseal_verifier::{field_to_decimal, vk_digest, CommitmentScheme};
 
 fn current() -> Value {
     let salt = Salt([0x5a; 32]);
@@ -32,7 +39,17 @@ fn current() -> Value {
             }),
         );
     }
-    json!({ "models": out, "lego_blinding_salt_5a": field_to_decimal(&blinding(&salt)) })
+    let (_, m) = digits_model("sklearn_mlp");
+    let key = setup(&m.arch, CommitmentScheme::Lego, 1, &mut StdRng::seed_from_u64(1)).expect("setup");
+    let record = commitment_record(&m, &salt, Some(&key)).expect("record");
+    json!({
+        "models": out,
+        "lego_blinding_salt_5a": field_to_decimal(&blinding(&salt)),
+        "sklearn_mlp_lego_setup_seed_1": {
+            "vk_digest": vk_digest(&key.verifying_key_file()),
+            "commitment_point_salt_5a": record.commitment_point,
+        },
+    })
 }
 
 #[test]
@@ -44,4 +61,13 @@ fn digests_and_commitments_match_the_golden_vectors() {
     }
     let golden: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("tests/data/golden.json")).unwrap();
     assert_eq!(now, golden, "golden vectors changed: bump the format/commitment version if intended, then bless");
+}
+
+#[test]
+fn the_same_under_any_thread_count() {
+    let golden: Value = serde_json::from_str(&std::fs::read_to_string(data("golden.json")).unwrap()).unwrap();
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+        assert_eq!(pool.install(current), golden, "{threads} thread(s)");
+    }
 }
