@@ -22,6 +22,7 @@ use zkseal_circuits::input::parse_jsonl_line;
 use zkseal_verifier::ProofBundle;
 
 use crate::prove::Prover;
+use crate::resources::{available_memory, proofs_in_flight};
 use crate::ProverError;
 
 /// Proofs per core between two syncs of the output.
@@ -82,7 +83,9 @@ pub fn prove_batch(
     let total = lines.div_ceil(group);
     let mut out = OpenOptions::new().create(true).append(true).open(output).map_err(io("the proofs file"))?;
     let mut summary = BatchSummary { skipped: done.len(), ..Default::default() };
-    let chunk = PROOFS_PER_CORE * rayon::current_num_threads().max(1);
+    // A chunk's proofs may all be in flight at once (a worker waiting inside one proof's
+    // MSM can start another): fewer when memory holds fewer.
+    let chunk = proofs_in_flight(prover.domain(), PROOFS_PER_CORE * rayon::current_num_threads(), available_memory());
     let mut groups = Groups {
         lines: BufReader::new(File::open(inputs).map_err(io("the inputs"))?).lines().enumerate(),
         size: group,

@@ -113,6 +113,12 @@ impl<'a> Prover<'a> {
         self.inferences
     }
 
+    /// The Groth16 evaluation domain: the constraints and public inputs, rounded up to
+    /// a power of two (what a proof's working memory scales with).
+    pub fn domain(&self) -> u64 {
+        ((self.relation.num_constraints() + self.relation.num_instance()) as u64).next_power_of_two()
+    }
+
     /// Whether `bundle` names this prover's scheme, key and commitment.
     pub fn made(&self, bundle: &ProofBundle) -> bool {
         (&bundle.scheme, &bundle.vk_digest, &bundle.commitment, &bundle.commitment_point)
