@@ -28,6 +28,10 @@ use crate::ProverError;
 /// Proofs per core between two syncs of the output.
 const PROOFS_PER_CORE: usize = 2;
 
+/// The longest input line read: a hostile file with no newline must not be read whole
+/// into memory (a single input file has the same limit).
+pub const MAX_LINE_BYTES: u64 = 256 << 20;
+
 /// One line of a proofs file: the input line(s) it answers, and its proof or why none.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,8 +79,7 @@ pub fn prove_batch(
     let done = resume(output, prover)?;
     let group = prover.inferences();
     // A first streaming pass counts the inputs, so progress can show an ETA.
-    let lines = BufReader::new(File::open(inputs).map_err(io("the inputs"))?)
-        .lines()
+    let lines = limited_lines(File::open(inputs).map_err(io("the inputs"))?, MAX_LINE_BYTES)
         .map(|l| l.map(|l| !l.trim().is_empty()))
         .filter(|l| !matches!(l, Ok(false)))
         .count();
@@ -87,7 +90,7 @@ pub fn prove_batch(
     // MSM can start another): fewer when memory holds fewer.
     let chunk = proofs_in_flight(prover.domain(), PROOFS_PER_CORE * rayon::current_num_threads(), available_memory());
     let mut groups = Groups {
-        lines: BufReader::new(File::open(inputs).map_err(io("the inputs"))?).lines().enumerate(),
+        lines: limited_lines(File::open(inputs).map_err(io("the inputs"))?, MAX_LINE_BYTES).enumerate(),
         size: group,
     };
     progress(done.len(), total);
@@ -127,6 +130,35 @@ pub fn prove_batch(
         summary.remaining = total.saturating_sub(summary.skipped + summary.proved + summary.failed);
     }
     Ok(summary)
+}
+
+/// The lines of `file`, each at most `limit` bytes (a longer one is an error).
+fn limited_lines<R: Read>(file: R, limit: u64) -> impl Iterator<Item = std::io::Result<String>> {
+    let mut reader = BufReader::new(file);
+    let mut count = 0usize;
+    std::iter::from_fn(move || {
+        count += 1;
+        let mut line = Vec::new();
+        match reader.by_ref().take(limit + 1).read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(n) if n as u64 > limit => Some(Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("line {count} is longer than {limit} bytes"),
+            ))),
+            Ok(_) => {
+                if line.last() == Some(&b'\n') {
+                    line.pop();
+                    if line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                }
+                Some(String::from_utf8(line).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, format!("line {count} is not UTF-8"))
+                }))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    })
 }
 
 /// Consecutive groups of `size` non-empty lines `(line number, text)`; the last may
@@ -196,18 +228,29 @@ fn resume(output: &Path, prover: &Prover) -> Result<HashSet<usize>, ProverError>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
         Err(e) => return Err(io(e)),
     };
+    // Line by line: a proofs file of millions of proofs is not read whole.
+    let mut keep = 0u64;
+    let mut number = 0usize;
+    let mut reader = BufReader::new(&file);
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(io)?;
-    let mut keep = 0usize;
-    let mut rest = bytes.as_slice();
-    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
-        let line: BatchLine = serde_json::from_slice(&rest[..end]).map_err(|e| ProverError::Malformed {
+    loop {
+        bytes.clear();
+        let n = reader.by_ref().take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut bytes).map_err(io)?;
+        number += 1;
+        let damaged = |reason: String| ProverError::Malformed {
             what: "proofs file",
             reason: format!(
-                "line {} is damaged ({e}); it is not a torn last line, so nothing is overwritten",
-                done.len() + 1
+                "line {number} is damaged ({reason}); it is not a torn last line, so nothing is overwritten"
             ),
-        })?;
+        };
+        if n as u64 > MAX_LINE_BYTES {
+            return Err(damaged(format!("longer than {MAX_LINE_BYTES} bytes")));
+        }
+        if n == 0 || bytes.last() != Some(&b'\n') {
+            // The end, perhaps after a torn last line.
+            break;
+        }
+        let line: BatchLine = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
         if let Some(b) = &line.bundle {
             if b.model_id != model_id {
                 return Err(ProverError::ProofsFileMismatch { found: b.model_id.clone(), model: model_id.to_string() });
@@ -216,20 +259,36 @@ fn resume(output: &Path, prover: &Prover) -> Result<HashSet<usize>, ProverError>
                 return Err(ProverError::Malformed {
                     what: "proofs file",
                     reason: format!(
-                        "line {} holds a proof for another key or commitment of this model; use another output file",
-                        done.len() + 1
+                        "line {number} holds a proof for another key or commitment of this model; use another output file"
                     ),
                 });
             }
         }
         done.insert(line.line);
-        keep += end + 1;
-        rest = &rest[end + 1..];
+        keep += n as u64;
     }
-    if keep != bytes.len() {
+    drop(reader);
+    if keep != file.metadata().map_err(io)?.len() {
         // A torn last line: cut it; its input is proved again.
-        file.set_len(keep as u64).map_err(io)?;
+        file.set_len(keep).map_err(io)?;
         file.seek(SeekFrom::End(0)).map_err(io)?;
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limited_lines;
+
+    #[test]
+    fn lines_longer_than_the_limit_are_refused_not_read_whole() {
+        let text = "{\"input\": [1]}\r\n\nshort\n0123456789abcdef\nlast";
+        let lines: Vec<Result<String, String>> =
+            limited_lines(text.as_bytes(), 10).map(|l| l.map_err(|e| e.to_string())).take(4).collect();
+        assert_eq!(lines[0], Err("line 1 is longer than 10 bytes".to_string()));
+        let lines: Vec<String> = limited_lines(text.as_bytes(), 64).map(Result::unwrap).collect();
+        assert_eq!(lines, ["{\"input\": [1]}", "", "short", "0123456789abcdef", "last"]);
+        let e = limited_lines(&b"ok\n\xff\xfe\n"[..], 64).nth(1).unwrap().unwrap_err();
+        assert_eq!(e.to_string(), "line 2 is not UTF-8");
+    }
 }

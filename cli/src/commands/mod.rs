@@ -57,8 +57,7 @@ pub fn load_proving_key(path: &Path, arch: &Architecture, expected: Option<Schem
         }
     }
     check_machine(arch, circuit_scheme(header.scheme), header.inferences as usize)?;
-    Ok(ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?)
-        .with_context(|| format!("{}", path.display()))?)
+    ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?).with_context(|| format!("{}", path.display()))
 }
 
 /// Reads and validates a `.zkq` model file.

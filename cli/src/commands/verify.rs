@@ -79,9 +79,12 @@ impl Verify {
 /// Largest batch file read.
 const MAX_BATCH_BYTES: usize = 1 << 30;
 
+/// Each line of a batch file: its number and its bundle, or why it is unreadable.
+type BatchLines = Vec<(usize, Result<ProofBundle, String>)>;
+
 impl Verify {
     fn run_batch(&self, batch: &PathBuf) -> i32 {
-        let loaded = (|| -> Result<(Verifier, Vec<(usize, Result<ProofBundle, String>)>), String> {
+        let loaded = (|| -> Result<(Verifier, BatchLines), String> {
             let read = |p: &PathBuf, limit| read_limited(p, limit).map_err(|e| format!("{e:#}"));
             let record: CommitmentRecord = serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?)
                 .map_err(|e| format!("{}: malformed commitment record: {e}", self.commitment.display()))?;
