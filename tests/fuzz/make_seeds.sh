@@ -25,20 +25,20 @@ for scheme in lego poseidon; do
   $zkseal verify --vk "$out/verifying.key" --commitment "$out/commitment.json" "$out/proof.json" >/dev/null
 done
 
-rm -rf corpus
-mkdir -p corpus/{model_file,record_and_bundle,keys,verify}
-cp "$work/model.zkq" "$work/model.zka" corpus/model_file/
+rm -rf seeds
+mkdir -p seeds/{model_file,record_and_bundle,keys,verify}
+cp "$work/model.zkq" "$work/model.zka" seeds/model_file/
 for scheme in lego poseidon; do
   f=fixtures/$scheme
-  cp "$f/commitment.json" "corpus/record_and_bundle/$scheme-commitment.json"
-  cp "$f/proof.json" "corpus/record_and_bundle/$scheme-proof.json"
-  cp "$f/verifying.key" "corpus/keys/$scheme-verifying.key"
-  head -c 100 "$work/keys-$scheme/proving.key" > "corpus/keys/$scheme-proving-key-prefix"
+  cp "$f/commitment.json" "seeds/record_and_bundle/$scheme-commitment.json"
+  cp "$f/proof.json" "seeds/record_and_bundle/$scheme-proof.json"
+  cp "$f/verifying.key" "seeds/keys/$scheme-verifying.key"
+  head -c 100 "$work/keys-$scheme/proving.key" > "seeds/keys/$scheme-proving-key-prefix"
 done
-cp "$work/input.json" corpus/record_and_bundle/input.json
-printf '0' > corpus/record_and_bundle/field-zero
+cp "$work/input.json" seeds/record_and_bundle/input.json
+printf '0' > seeds/record_and_bundle/field-zero
 printf '21888242871839275222246405745257275088548364400416034343698204186575808495616' \
-  > corpus/record_and_bundle/field-max
+  > seeds/record_and_bundle/field-max
 # verify: selector byte (bit 0: scheme; (byte >> 1) % 3: bundle, record, key) + file.
 selector=0
 for scheme in lego poseidon; do
@@ -46,7 +46,7 @@ for scheme in lego poseidon; do
   for file in proof.json commitment.json verifying.key; do
     case $file in proof.json) s=0 ;; commitment.json) s=2 ;; *) s=4 ;; esac
     [ "$scheme" = poseidon ] && s=$((s + 1))
-    { printf "\\x$(printf %02x "$s")"; cat "$f/$file"; } > "corpus/verify/$scheme-$file"
+    { printf "\\x$(printf %02x "$s")"; cat "$f/$file"; } > "seeds/verify/$scheme-$file"
   done
 done
 echo "fixtures and corpus written under $(pwd)"

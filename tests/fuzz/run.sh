@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
   if [ "$t" = onnx_import ]; then
     cp ../data/models/*.onnx ../data/ops/*.onnx "$scratch/$t/"
   else
-    cp corpus/"$t"/* "$scratch/$t/"
+    cp seeds/"$t"/* "$scratch/$t/"
   fi
   if [ -n "${RUNS:-}" ]; then echo "== $t ($RUNS runs)"; else echo "== $t (${seconds} s)"; fi
   # -rss_limit_mb: a parser allocating what its input cannot justify is a bug here.
