@@ -3,7 +3,7 @@
 # seed corpus; exits non-zero on the first crash, leak, timeout or OOM.
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #   RUNS=1000000 tests/fuzz/run.sh 0 TARGET     (a long run: that many executions)
-# New corpus entries go to a scratch copy: the committed corpus stays as it is. A crash
+# New corpus entries go to a scratch copy: the committed seeds stay as they are. A crash
 # leaves its input under tests/fuzz/artifacts/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")"
