@@ -6,6 +6,7 @@
 //! signal did (the proofs file holds what was done; the same command resumes).
 
 mod commands;
+mod export;
 mod files;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,8 @@ enum Command {
     Prove(commands::prove::Prove),
     /// Verify a proof bundle (exit 0 valid, 1 invalid, 2 malformed).
     Verify(commands::verify::Verify),
+    /// Write a proof, or a key and commitment, for other verifiers (snarkjs).
+    Export(commands::export::Export),
 }
 
 fn main() {
@@ -48,6 +51,7 @@ fn main() {
         Command::Setup(c) => c.run(),
         Command::Prove(c) => c.run(),
         Command::Verify(c) => std::process::exit(c.run()),
+        Command::Export(c) => c.run(),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

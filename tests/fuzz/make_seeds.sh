@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the verify target's fixtures and the seed corpus from a zkseal binary:
+# Regenerates the committed real proofs (tests/data/proofs: the verify target's
+# fixtures, also used by the C, JS and snarkjs checks) and the seeds from a zkseal binary:
 #   tests/fuzz/make_seeds.sh target/release/zkseal
 # The fixtures are a real proof of one inference of the bundled sklearn_mlp under each
 # commitment scheme. Rerun after any change to a file format (and commit the result).
@@ -14,7 +15,7 @@ $zkseal import "$data/models/sklearn_mlp.onnx" -o "$work/model.zkq" --calibratio
 $zkseal arch "$work/model.zkq" -o "$work/model.zka" >/dev/null
 head -n 1 "$data/digits/test.jsonl" > "$work/input.json"
 for scheme in lego poseidon; do
-  out=fixtures/$scheme
+  out=../data/proofs/$scheme
   mkdir -p "$out"
   $zkseal setup "$work/model.zka" -o "$work/keys-$scheme" --scheme "$scheme" >/dev/null
   $zkseal commit "$work/model.zkq" --pk "$work/keys-$scheme/proving.key" -o "$out/commitment.json" \
@@ -29,7 +30,7 @@ rm -rf seeds
 mkdir -p seeds/{model_file,record_and_bundle,keys,verify}
 cp "$work/model.zkq" "$work/model.zka" seeds/model_file/
 for scheme in lego poseidon; do
-  f=fixtures/$scheme
+  f=../data/proofs/$scheme
   cp "$f/commitment.json" "seeds/record_and_bundle/$scheme-commitment.json"
   cp "$f/proof.json" "seeds/record_and_bundle/$scheme-proof.json"
   cp "$f/verifying.key" "seeds/keys/$scheme-verifying.key"
@@ -42,11 +43,11 @@ printf '218882428718392752222464057452572750885483644004160343436982041865758084
 # verify: selector byte (bit 0: scheme; (byte >> 1) % 3: bundle, record, key) + file.
 selector=0
 for scheme in lego poseidon; do
-  f=fixtures/$scheme
+  f=../data/proofs/$scheme
   for file in proof.json commitment.json verifying.key; do
     case $file in proof.json) s=0 ;; commitment.json) s=2 ;; *) s=4 ;; esac
     [ "$scheme" = poseidon ] && s=$((s + 1))
     { printf "\\x$(printf %02x "$s")"; cat "$f/$file"; } > "seeds/verify/$scheme-$file"
   done
 done
-echo "fixtures and corpus written under $(pwd)"
+echo "proofs written to tests/data/proofs, seeds to $(pwd)/seeds"

@@ -8,6 +8,7 @@
 //! The `rᵢ` are 128-bit values hashed (blake3) from every proof and public input of
 //! the batch, so a prover cannot choose proofs that cancel out.
 
+use crate::prelude::*;
 use ark_bn254::{Bn254, Fr, G1Projective};
 use ark_ec::pairing::Pairing;
 use ark_ec::{CurveGroup, VariableBaseMSM};

@@ -1,5 +1,6 @@
 //! The proof bundle: a proof and the public values it binds (`specs/proof-bundle.md`).
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Version 2 added `scheme` and `commitment_point`; 3 added `inferences`.

@@ -1,3 +1,4 @@
+use crate::prelude::*;
 use thiserror::Error;
 
 /// Why a proof was not accepted. `is_malformed` tells unreadable input (CLI exit 2)

@@ -1,5 +1,6 @@
 //! Public values as field elements.
 
+use crate::prelude::*;
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 

@@ -2,6 +2,7 @@
 //! arkworks' compressed Groth16 verifying key, and (Lego) the commitment's `[γ']₂`
 //! (`specs/proof-bundle.md`).
 
+use crate::prelude::*;
 use ark_bn254::{Bn254, G2Affine};
 use ark_ec::AffineRepr;
 use ark_groth16::VerifyingKey;

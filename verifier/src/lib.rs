@@ -5,6 +5,20 @@
 //! JSON. Every check is either a format check (`VerifyError::is_malformed`) or a
 //! validity check; no input makes it panic.
 
+#![no_std]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+/// What `std`'s prelude would bring; the crate builds without it.
+mod prelude {
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
 mod batch;
 mod bundle;
 mod error;
@@ -22,4 +36,4 @@ pub use keys::{
 };
 pub use record::{CommitmentRecord, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
-pub use verify::{verify, verify_bytes, Verified, Verifier, PROOF_BYTES};
+pub use verify::{verify, verify_bytes, Checked, Verified, Verifier, PROOF_BYTES};

@@ -1,5 +1,6 @@
 //! The public commitment record a model owner publishes.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Version 2 added `commitment_point` and `vk_digest` (the Lego scheme).

@@ -9,6 +9,7 @@
 //! pairing cannot see is checked: same model, scheme and commitment as the record, the
 //! key's architecture is the record's, the bundle names this key.
 
+use crate::prelude::*;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{CurveGroup, VariableBaseMSM};
@@ -65,8 +66,9 @@ pub struct Verifier {
     record_point: Option<G1Affine>,
 }
 
-/// A bundle that passed every check except the pairing.
-pub(crate) struct Checked {
+/// A bundle that passed every check except the pairing: the proof, and its public
+/// inputs in the order of the key's IC (the constant one left out).
+pub struct Checked {
     pub proof: Proof<Bn254>,
     pub public: Vec<Fr>,
 }
@@ -153,8 +155,9 @@ impl Verifier {
     }
 
     /// Every check but the pairing: formats first (anything unreadable is malformed,
-    /// whatever else is wrong), then the bindings the pairing does not cover.
-    pub(crate) fn check(&self, bundle: &ProofBundle) -> Result<Checked, VerifyError> {
+    /// whatever else is wrong), then the bindings the pairing does not cover. What
+    /// passes is what the pairing checks (exports to other verifiers start here).
+    pub fn check(&self, bundle: &ProofBundle) -> Result<Checked, VerifyError> {
         let (header, record) = (&self.header, &self.record);
         if bundle.version != BUNDLE_VERSION {
             return Err(VerifyError::Version { what: "proof bundle", found: bundle.version as u64 });
@@ -224,7 +227,7 @@ impl Verifier {
                 got: bundle.input.len() + bundle.output.len(),
             });
         }
-        let unit = 2f64.powi(-header.output_scale);
+        let unit = pow2(-header.output_scale);
         let floats_agree = bundle.output_scale == header.output_scale
             && bundle.input_scale == header.input_scale
             && bundle.output_float.len() == n_out
@@ -249,4 +252,10 @@ pub(crate) fn verified(bundle: &ProofBundle) -> Verified {
         output: bundle.output.clone(),
         output_float: bundle.output_float.clone(),
     }
+}
+
+/// `2^e` exactly, for the scales a key can carry (`|e| ≤ 64`, decoding refuses others):
+/// built from its exponent bits, since `f64::powi` needs std.
+fn pow2(e: i32) -> f64 {
+    f64::from_bits(((1023 + e) as u64) << 52)
 }

@@ -1,5 +1,6 @@
 pub mod arch;
 pub mod commit;
+pub mod export;
 pub mod import;
 pub mod infer;
 pub mod inspect;

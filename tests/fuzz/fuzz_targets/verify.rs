@@ -18,14 +18,14 @@ struct Fixture {
 
 const FIXTURES: [Fixture; 2] = [
     Fixture {
-        vk: include_bytes!("../fixtures/lego/verifying.key"),
-        record: include_bytes!("../fixtures/lego/commitment.json"),
-        bundle: include_bytes!("../fixtures/lego/proof.json"),
+        vk: include_bytes!("../../data/proofs/lego/verifying.key"),
+        record: include_bytes!("../../data/proofs/lego/commitment.json"),
+        bundle: include_bytes!("../../data/proofs/lego/proof.json"),
     },
     Fixture {
-        vk: include_bytes!("../fixtures/poseidon/verifying.key"),
-        record: include_bytes!("../fixtures/poseidon/commitment.json"),
-        bundle: include_bytes!("../fixtures/poseidon/proof.json"),
+        vk: include_bytes!("../../data/proofs/poseidon/verifying.key"),
+        record: include_bytes!("../../data/proofs/poseidon/commitment.json"),
+        bundle: include_bytes!("../../data/proofs/poseidon/proof.json"),
     },
 ];
 

@@ -1,0 +1,152 @@
+//! The verifier behind a C ABI (`zkseal.h`): one call, a status code, and an optional
+//! message buffer. No allocation crosses the boundary and no panic leaves it.
+
+use std::ffi::c_char;
+use std::fmt::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use zkseal_verifier::{verify_bytes, VerifyError};
+
+/// The proof is valid.
+pub const ZKSEAL_VALID: i32 = 0;
+/// The proof does not hold, or names another model, key or commitment.
+pub const ZKSEAL_INVALID: i32 = 1;
+/// A file is unreadable: bad encoding, a point off the curve, a wrong version.
+pub const ZKSEAL_MALFORMED: i32 = 2;
+/// A required pointer is null.
+pub const ZKSEAL_BAD_ARGUMENT: i32 = 3;
+/// A bug: the verifier panicked (it is built and fuzzed never to); caught here, since
+/// unwinding into C is undefined.
+pub const ZKSEAL_INTERNAL_ERROR: i32 = 4;
+
+/// Verifies a proof bundle (JSON) against a verifying-key file and a commitment record
+/// (JSON), all given as bytes. Returns `ZKSEAL_VALID`, `ZKSEAL_INVALID`,
+/// `ZKSEAL_MALFORMED` or `ZKSEAL_BAD_ARGUMENT`. When `message` is not null, up to
+/// `message_len - 1` bytes of the reason (empty when valid) are written there,
+/// NUL-terminated.
+///
+/// # Safety
+/// Each non-null pointer must point to at least its length in readable bytes
+/// (`message`: writable), valid for the call. A null pointer with length 0 is an empty
+/// input.
+#[no_mangle]
+pub unsafe extern "C" fn zkseal_verify(
+    vk: *const u8,
+    vk_len: usize,
+    record_json: *const u8,
+    record_len: usize,
+    bundle_json: *const u8,
+    bundle_len: usize,
+    message: *mut c_char,
+    message_len: usize,
+) -> i32 {
+    let mut out = Message::new(message, message_len);
+    // SAFETY: the caller's contract above.
+    let (vk, record, bundle) =
+        unsafe { (bytes(vk, vk_len), bytes(record_json, record_len), bytes(bundle_json, bundle_len)) };
+    let (Some(vk), Some(record), Some(bundle)) = (vk, record, bundle) else {
+        let _ = out.write_str("a null pointer with a non-zero length");
+        return ZKSEAL_BAD_ARGUMENT;
+    };
+    match catch_unwind(AssertUnwindSafe(|| verify_bytes(vk, record, bundle))) {
+        Ok(Ok(_)) => ZKSEAL_VALID,
+        Ok(Err(e)) => {
+            let _ = write!(out, "{e}");
+            status(&e)
+        }
+        Err(_) => {
+            let _ = out.write_str("internal error: the verifier panicked");
+            ZKSEAL_INTERNAL_ERROR
+        }
+    }
+}
+
+/// The status code of a refusal.
+fn status(e: &VerifyError) -> i32 {
+    if e.is_malformed() {
+        ZKSEAL_MALFORMED
+    } else {
+        ZKSEAL_INVALID
+    }
+}
+
+/// `len` bytes at `ptr`; `None` for a null pointer with a non-zero length.
+///
+/// # Safety
+/// A non-null `ptr` points to `len` readable bytes valid for `'a`.
+unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
+    match (ptr.is_null(), len) {
+        (true, 0) => Some(&[]),
+        (true, _) => None,
+        // SAFETY: the caller's contract.
+        (false, _) => Some(unsafe { std::slice::from_raw_parts(ptr, len) }),
+    }
+}
+
+/// A NUL-terminated message written into the caller's buffer, truncated on a UTF-8
+/// boundary to fit.
+struct Message {
+    buf: *mut u8,
+    cap: usize,
+    len: usize,
+}
+
+impl Message {
+    fn new(buf: *mut c_char, cap: usize) -> Self {
+        let m = Message { buf: buf.cast(), cap: if buf.is_null() { 0 } else { cap }, len: 0 };
+        if m.cap > 0 {
+            // SAFETY: `buf` holds `cap ≥ 1` writable bytes (the caller's contract).
+            unsafe { *m.buf = 0 };
+        }
+        m
+    }
+}
+
+impl Write for Message {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.cap == 0 {
+            return Ok(());
+        }
+        let room = self.cap - 1 - self.len;
+        let mut take = s.len().min(room);
+        while !s.is_char_boundary(take) {
+            take -= 1;
+        }
+        // SAFETY: `len + take + 1 ≤ cap` bytes of the caller's buffer.
+        unsafe {
+            std::ptr::copy_nonoverlapping(s.as_ptr(), self.buf.add(self.len), take);
+            self.len += take;
+            *self.buf.add(self.len) = 0;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(vk: &[u8], record: &[u8], bundle: &[u8], cap: usize) -> (i32, String) {
+        let mut buf = vec![0x55u8; cap];
+        let ptr = if cap == 0 { std::ptr::null_mut() } else { buf.as_mut_ptr().cast() };
+        // SAFETY: every slice is valid for the call; the buffer has `cap` bytes.
+        let code = unsafe {
+            zkseal_verify(vk.as_ptr(), vk.len(), record.as_ptr(), record.len(), bundle.as_ptr(), bundle.len(), ptr, cap)
+        };
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(0);
+        (code, String::from_utf8(buf[..end].to_vec()).unwrap())
+    }
+
+    #[test]
+    fn statuses_and_messages() {
+        assert_eq!(call(b"", b"{}", b"{}", 64).0, ZKSEAL_MALFORMED);
+        let (code, msg) = call(b"not a key", b"{}", b"{}", 8);
+        assert_eq!(code, ZKSEAL_MALFORMED);
+        assert_eq!(msg.len(), 7, "truncated to the buffer, NUL-terminated: {msg}");
+        assert_eq!(call(b"", b"{}", b"{}", 0).0, ZKSEAL_MALFORMED, "no buffer, no message");
+        // SAFETY: null pointers with lengths: refused without being read.
+        let code =
+            unsafe { zkseal_verify(std::ptr::null(), 5, b"".as_ptr(), 0, b"".as_ptr(), 0, std::ptr::null_mut(), 0) };
+        assert_eq!(code, ZKSEAL_BAD_ARGUMENT);
+    }
+}

@@ -1,0 +1,36 @@
+/* Calls zkseal_verify() from C on the files named on the command line and checks the
+ * status it returns:  verify VK RECORD BUNDLE EXPECTED_STATUS */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zkseal.h"
+
+static uint8_t *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(10); }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "%s: read failed\n", path); exit(10); }
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 5) { fprintf(stderr, "usage: %s VK RECORD BUNDLE EXPECTED_STATUS\n", argv[0]); return 10; }
+    size_t vk_len, record_len, bundle_len;
+    uint8_t *vk = slurp(argv[1], &vk_len), *record = slurp(argv[2], &record_len), *bundle = slurp(argv[3], &bundle_len);
+    char message[256];
+    memset(message, 'x', sizeof message);
+    int32_t status = zkseal_verify(vk, vk_len, record, record_len, bundle, bundle_len, message, sizeof message);
+    int expected = atoi(argv[4]);
+    printf("zkseal_verify -> %d (%s)\n", status, message);
+    if (status != expected) { fprintf(stderr, "expected %d\n", expected); return 1; }
+    if ((status == ZKSEAL_VALID) != (message[0] == '\0')) { fprintf(stderr, "message must be empty iff valid\n"); return 1; }
+    if (zkseal_verify(NULL, 3, record, record_len, bundle, bundle_len, NULL, 0) != ZKSEAL_BAD_ARGUMENT) return 1;
+    free(vk); free(record); free(bundle);
+    return 0;
+}

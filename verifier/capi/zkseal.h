@@ -1,0 +1,40 @@
+/* zkseal's verifier, C ABI (libzkseal_c.so / .a, from the zkseal-verifier-capi crate). */
+#ifndef ZKSEAL_H
+#define ZKSEAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The proof is valid. */
+#define ZKSEAL_VALID 0
+/* The proof does not hold, or names another model, key or commitment. */
+#define ZKSEAL_INVALID 1
+/* A file is unreadable: bad encoding, a point off the curve, a wrong version. */
+#define ZKSEAL_MALFORMED 2
+/* A required pointer is null. */
+#define ZKSEAL_BAD_ARGUMENT 3
+/* A bug: the verifier panicked (caught; it never unwinds into C). */
+#define ZKSEAL_INTERNAL_ERROR 4
+
+/*
+ * Verifies a proof bundle (JSON, as `zkseal prove` writes it) against a verifying-key
+ * file (`verifying.key`) and a commitment record (JSON), all given as bytes.
+ * Returns one of the codes above. When `message` is not NULL, up to `message_len - 1`
+ * bytes of the reason (empty when valid) are written there, NUL-terminated.
+ * A NULL pointer with length 0 is an empty input. Thread-safe; allocates nothing the
+ * caller must free.
+ */
+int32_t zkseal_verify(const uint8_t *vk, size_t vk_len,
+                      const uint8_t *record_json, size_t record_len,
+                      const uint8_t *bundle_json, size_t bundle_len,
+                      char *message, size_t message_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZKSEAL_H */

@@ -1,0 +1,48 @@
+//! `verify(vk, commitment, bundle)` for JavaScript: the verifying-key file's bytes, the
+//! commitment record's JSON and the proof bundle's JSON in; a `Verdict` out. Nothing
+//! throws: every refusal is a verdict that says what failed.
+
+use wasm_bindgen::prelude::*;
+use zkseal_verifier::verify_bytes;
+
+/// The outcome of one verification.
+#[wasm_bindgen(getter_with_clone)]
+pub struct Verdict {
+    /// The proof holds for this key, commitment and public values.
+    pub valid: bool,
+    /// A file could not be read (bad encoding, point off the curve, wrong version), as
+    /// opposed to a well-formed proof that does not hold.
+    pub malformed: bool,
+    /// Why it is not valid (empty when valid).
+    pub message: String,
+    /// The proven outputs, dequantized (all inferences, concatenated); empty unless valid.
+    pub output: Vec<f64>,
+    /// The proven output integers; empty unless valid.
+    pub output_int: Vec<i64>,
+    /// The inferences the proof carries (0 unless valid).
+    pub inferences: u32,
+}
+
+/// Verifies `bundle` (JSON) against the verifying-key file `vk` and the commitment
+/// record `commitment` (JSON).
+#[wasm_bindgen]
+pub fn verify(vk: &[u8], commitment: &str, bundle: &str) -> Verdict {
+    match verify_bytes(vk, commitment.as_bytes(), bundle.as_bytes()) {
+        Ok(v) => Verdict {
+            valid: true,
+            malformed: false,
+            message: String::new(),
+            output: v.output_float,
+            output_int: v.output,
+            inferences: v.inferences,
+        },
+        Err(e) => Verdict {
+            valid: false,
+            malformed: e.is_malformed(),
+            message: e.to_string(),
+            output: Vec::new(),
+            output_int: Vec::new(),
+            inferences: 0,
+        },
+    }
+}
