@@ -132,31 +132,36 @@ pub fn prove_batch(
     Ok(summary)
 }
 
+/// Reads the next line of `reader` into `line` (cleared first), newline included:
+/// its length, 0 at the end; an error for a line longer than `limit` bytes, which is
+/// never read whole.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: u64) -> std::io::Result<usize> {
+    line.clear();
+    let n = reader.take(limit + 1).read_until(b'\n', line)?;
+    if n as u64 > limit {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("longer than {limit} bytes")));
+    }
+    Ok(n)
+}
+
 /// The lines of `file`, each at most `limit` bytes (a longer one is an error).
 fn limited_lines<R: Read>(file: R, limit: u64) -> impl Iterator<Item = std::io::Result<String>> {
     let mut reader = BufReader::new(file);
     let mut count = 0usize;
+    let mut line = Vec::new();
     std::iter::from_fn(move || {
         count += 1;
-        let mut line = Vec::new();
-        match reader.by_ref().take(limit + 1).read_until(b'\n', &mut line) {
+        let at = |e: std::io::Error| std::io::Error::new(e.kind(), format!("line {count} is {e}"));
+        match read_line(&mut reader, &mut line, limit) {
             Ok(0) => None,
-            Ok(n) if n as u64 > limit => Some(Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("line {count} is longer than {limit} bytes"),
-            ))),
             Ok(_) => {
-                if line.last() == Some(&b'\n') {
-                    line.pop();
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                }
-                Some(String::from_utf8(line).map_err(|_| {
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, format!("line {count} is not UTF-8"))
-                }))
+                let text = line.strip_suffix(b"\n").map(|l| l.strip_suffix(b"\r").unwrap_or(l)).unwrap_or(&line);
+                Some(
+                    String::from_utf8(text.to_vec())
+                        .map_err(|_| at(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"))),
+                )
             }
-            Err(e) => Some(Err(e)),
+            Err(e) => Some(Err(at(e))),
         }
     })
 }
@@ -234,8 +239,6 @@ fn resume(output: &Path, prover: &Prover) -> Result<HashSet<usize>, ProverError>
     let mut reader = BufReader::new(&file);
     let mut bytes = Vec::new();
     loop {
-        bytes.clear();
-        let n = reader.by_ref().take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut bytes).map_err(io)?;
         number += 1;
         let damaged = |reason: String| ProverError::Malformed {
             what: "proofs file",
@@ -243,9 +246,10 @@ fn resume(output: &Path, prover: &Prover) -> Result<HashSet<usize>, ProverError>
                 "line {number} is damaged ({reason}); it is not a torn last line, so nothing is overwritten"
             ),
         };
-        if n as u64 > MAX_LINE_BYTES {
-            return Err(damaged(format!("longer than {MAX_LINE_BYTES} bytes")));
-        }
+        let n = match read_line(&mut reader, &mut bytes, MAX_LINE_BYTES) {
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Err(damaged(e.to_string())),
+            n => n.map_err(io)?,
+        };
         if n == 0 || bytes.last() != Some(&b'\n') {
             // The end, perhaps after a torn last line.
             break;

@@ -10,6 +10,7 @@ use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_circuits::r1cs::estimate::domain;
 use zkseal_circuits::r1cs::Scheme;
 use zkseal_circuits::Model;
 use zkseal_verifier::{
@@ -113,10 +114,9 @@ impl<'a> Prover<'a> {
         self.inferences
     }
 
-    /// The Groth16 evaluation domain: the constraints and public inputs, rounded up to
-    /// a power of two (what a proof's working memory scales with).
+    /// The Groth16 evaluation domain (what a proof's working memory scales with).
     pub fn domain(&self) -> u64 {
-        ((self.relation.num_constraints() + self.relation.num_instance()) as u64).next_power_of_two()
+        domain(self.relation.num_constraints() as u64, self.relation.num_instance() as u64)
     }
 
     /// Whether `bundle` names this prover's scheme, key and commitment.

@@ -186,7 +186,7 @@ fn salt_file_errors_never_echo_the_salt() {
         format!("{{\"version\": 1, \"salt\": \"{secret}\", \"salt\": \"{secret}\", \"model_id\": \"x\"}}"),
         format!("{{\"version\": 1, \"model_id\": \"x\", \"salt\": \"{secret}\", \"{secret}\": 1}}"),
         format!("{{\"version\": 1, \"model_id\": \"x\", \"salt\": \"{secret}"),
-        format!("{secret}"),
+        secret.to_string(),
     ] {
         let e = SaltFile::parse(&body).err().expect("refused");
         let shown = format!("{e} {e:?}");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # snarkjs (npm, pinned in package-lock.json) verifies zkseal's committed real Poseidon-
 # scheme proof after `zkseal export snarkjs`, and rejects it with one public input
-# changed; a Lego proof is refused by the exporter with the reason.
+# changed; a tampered bundle and a Lego proof are refused by the exporter.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --silent
@@ -24,6 +24,13 @@ node -e '
 if npx snarkjs groth16 verify "$work/verification_key.json" "$work/tampered.json" "$work/proof.json"; then
   echo "snarkjs accepted a changed public input"; exit 1
 fi
+
+# A bundle zkseal refuses is not exported.
+perl -0pe 's/("input":\s*\[\s*)(-?\d+)/$1.($2+1)/e' $d/proof.json > "$work/bad.json"
+if $zkseal export snarkjs --vk $d/verifying.key --commitment $d/commitment.json "$work/bad.json" -o "$work/bad" 2> "$work/err"; then
+  echo "a tampered bundle was exported"; exit 1
+fi
+grep -q "nothing exported" "$work/err" && [ ! -e "$work/bad" ]
 
 l=../data/proofs/lego
 if $zkseal export snarkjs --vk $l/verifying.key --commitment $l/commitment.json $l/proof.json -o "$work/lego" 2> "$work/err"; then

@@ -85,13 +85,19 @@ pub fn digits_calibration() -> Vec<Vec<f64>> {
     parse_samples(&String::from_utf8(read("digits/calibration.jsonl")).expect("utf8"), 64).expect("calibration")
 }
 
-/// Imports and quantizes a bundled digits model with the default configuration.
-pub fn digits_model(name: &str) -> (Imported, Model) {
-    let imported = import(&format!("models/{name}.onnx"));
-    let cal = calibrate(&imported.model, &digits_calibration()).expect("calibrate");
+/// Imports `rel` and quantizes it with the default configuration, calibrated on
+/// `samples`.
+fn quantized(rel: &str, samples: &[Vec<f64>]) -> (Imported, Model) {
+    let imported = import(rel);
+    let cal = calibrate(&imported.model, samples).expect("calibrate");
     let (arch, weights) = quantize(&imported.model, &cal, &QuantConfig::default()).expect("quantize");
     let model = Model::new(arch, weights, imported.meta.clone()).expect("valid model");
     (imported, model)
+}
+
+/// Imports and quantizes a bundled digits model with the default configuration.
+pub fn digits_model(name: &str) -> (Imported, Model) {
+    quantized(&format!("models/{name}.onnx"), &digits_calibration())
 }
 
 /// A model proved once: keys, record and bundle (see `proved`).
@@ -121,10 +127,7 @@ pub fn proved_many(name: &str, seed: u64, scheme: CommitmentScheme, inferences: 
 
 /// A single-op fixture's model, quantized with its own inputs as calibration.
 pub fn op_model(name: &str) -> Model {
-    let imported = import(&format!("ops/{name}.onnx"));
-    let cal = calibrate(&imported.model, &op_fixture(name).inputs).expect("calibrate");
-    let (arch, weights) = quantize(&imported.model, &cal, &QuantConfig::default()).expect("quantize");
-    Model::new(arch, weights, imported.meta).expect("valid model")
+    quantized(&format!("ops/{name}.onnx"), &op_fixture(name).inputs).1
 }
 
 /// Setup from `model`'s architecture file alone (a key for `inputs.len()` inferences

@@ -13,7 +13,7 @@ use crate::prelude::*;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof};
+use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
@@ -134,16 +134,32 @@ impl Verifier {
     /// Verifies one bundle.
     pub fn verify(&self, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
         let c = self.check(bundle)?;
+        if self.holds(&c) {
+            Ok(verified(bundle))
+        } else {
+            Err(VerifyError::PairingCheckFailed)
+        }
+    }
+
+    /// The pairing equation (module docs) for a bundle that passed `check`.
+    pub fn holds(&self, c: &Checked) -> bool {
         let ic = self.prepare_inputs(&c.public, Fr::from(1u64));
         let lhs = Bn254::multi_pairing(
             [c.proof.a, ic.into_affine(), c.proof.c],
             [c.proof.b.into(), self.pvk.gamma_g2_neg_pc.clone(), self.pvk.delta_g2_neg_pc.clone()],
         );
-        if lhs == self.target {
-            Ok(verified(bundle))
-        } else {
-            Err(VerifyError::PairingCheckFailed)
-        }
+        lhs == self.target
+    }
+
+    /// The header of the verifying key this verifier was made with.
+    pub fn header(&self) -> &KeyHeader {
+        &self.header
+    }
+
+    /// The Groth16 verifying key (without the Lego `[γ']₂`, which `new` folded into
+    /// the target).
+    pub fn key(&self) -> &VerifyingKey<Bn254> {
+        &self.pvk.vk
     }
 
     /// `w·IC₀ + Σ aⱼ·ICⱼ₊₁` as one multi-scalar multiplication (arkworks'

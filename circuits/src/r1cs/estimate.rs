@@ -146,12 +146,19 @@ pub struct Size {
     pub memory: u64,
 }
 
+/// The Groth16 evaluation domain of a circuit of `constraints` constraints and
+/// `instance` instance variables (the constant one included): arkworks adds one
+/// constraint per instance variable and rounds up to a power of two.
+pub fn domain(constraints: u64, instance: u64) -> u64 {
+    constraints.saturating_add(instance).checked_next_power_of_two().unwrap_or(u64::MAX)
+}
+
 /// The size of `costs`' circuit for `arch` under `scheme`, `inferences` per proof.
 pub fn size(arch: &Architecture, scheme: Scheme, inferences: usize, costs: &Costs) -> Size {
     let constraints = costs.total() as u64;
     let commitment_input = u64::from(scheme == Scheme::Poseidon);
     let per_inference = arch.input.len() as u64 + arch.output().len() as u64;
     let instance = (1 + commitment_input).saturating_add(per_inference.saturating_mul(inferences as u64));
-    let domain = constraints.saturating_add(instance).checked_next_power_of_two().unwrap_or(u64::MAX);
+    let domain = domain(constraints, instance);
     Size { constraints, domain, memory: domain.saturating_mul(3200).saturating_add(128 << 20) }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use zkseal_verifier::{decode_vk_file, CommitmentRecord, ProofBundle, Verifier};
+use zkseal_verifier::{CommitmentRecord, ProofBundle, Verifier, VerifyError};
 
 use crate::export::snarkjs;
 use crate::files::{read_limited, write_atomic};
@@ -49,20 +49,19 @@ struct Snarkjs {
 
 impl Snarkjs {
     fn run(self) -> Result<()> {
-        let vk_bytes = read_limited(&self.vk, MAX_BYTES)?;
-        let key = decode_vk_file(&vk_bytes).with_context(|| format!("{}", self.vk.display()))?;
         let record: CommitmentRecord = serde_json::from_slice(&read_limited(&self.commitment, MAX_BYTES)?)
             .with_context(|| format!("{}", self.commitment.display()))?;
         let bundle: ProofBundle = serde_json::from_slice(&read_limited(&self.proof, MAX_BYTES)?)
             .with_context(|| format!("{}", self.proof.display()))?;
-        let verifier = Verifier::new(&vk_bytes, &record).with_context(|| format!("{}", self.vk.display()))?;
+        let verifier = Verifier::new(&read_limited(&self.vk, MAX_BYTES)?, &record)
+            .with_context(|| format!("{}", self.vk.display()))?;
         // Only a proof zkseal accepts is exported: the other verifier should agree, not
         // be the first to look.
-        if let Err(e) = verifier.verify(&bundle) {
-            bail!("{}: {e}; nothing exported", self.proof.display());
+        let checked = verifier.check(&bundle).with_context(|| format!("{}: nothing exported", self.proof.display()))?;
+        if !verifier.holds(&checked) {
+            bail!("{}: {}; nothing exported", self.proof.display(), VerifyError::PairingCheckFailed);
         }
-        let checked = verifier.check(&bundle)?;
-        let files = snarkjs::files(&key, &checked)?;
+        let files = snarkjs::files(&verifier, &checked)?;
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
         for (name, value) in [
             ("verification_key.json", &files.verification_key),

@@ -1,5 +1,5 @@
-//! Writing a zkseal proof, or its key and commitment, in the formats of verifiers no one
-//! here wrote: snarkjs's JSON, and a Solidity contract for the EVM.
+//! Writing a zkseal proof and its key in the formats of verifiers no one here wrote
+//! (snarkjs's JSON).
 
 pub mod snarkjs;
 

@@ -10,26 +10,27 @@
 use anyhow::{bail, Result};
 use ark_bn254::Fr;
 use serde_json::{json, Value};
-use zkseal_verifier::{Checked, CommitmentScheme, VerifyingKeyFile};
+use zkseal_verifier::{Checked, CommitmentScheme, Verifier};
 
 use super::{g1_json, g2_json};
 
-/// The three files' contents, for a bundle `checked` against `key`.
+/// The three files' contents, for a bundle `checked` by `verifier`.
 pub struct Files {
     pub verification_key: Value,
     pub proof: Value,
     pub public: Value,
 }
 
-pub fn files(key: &VerifyingKeyFile, checked: &Checked) -> Result<Files> {
-    if key.header.scheme != CommitmentScheme::Poseidon {
+pub fn files(verifier: &Verifier, checked: &Checked) -> Result<Files> {
+    let scheme = verifier.header().scheme;
+    if scheme != CommitmentScheme::Poseidon {
         bail!(
             "snarkjs cannot verify {} proofs: their commitment point is paired with its own [γ']₂, which \
              snarkjs's key format has no place for; use keys made with `setup --scheme poseidon`",
-            key.header.scheme.name()
+            scheme.name()
         );
     }
-    let vk = &key.vk;
+    let vk = verifier.key();
     let verification_key = json!({
         "protocol": "groth16",
         "curve": "bn128",
