@@ -2,13 +2,13 @@
 # Builds the JS package (wasm32-unknown-unknown, wasm-bindgen-cli, then binaryen's
 # wasm-opt -Oz), fails if its .wasm is above the 150 KB budget, then runs the verifier
 # on the committed real proofs in Node and in headless Chromium. Installs what is
-# missing: the wasm target (rustup), wasm-bindgen-cli (crates.io), binaryen and
-# Chromium (Debian's packages).
+# missing: the wasm target (rustup), wasm-bindgen-cli (crates.io), binaryen (npm,
+# pinned in package-lock.json) and Chromium (Debian's package).
 set -euo pipefail
 cd "$(dirname "$0")"
-budget=$((150 * 1024))
+budget=150000
 rustup target add wasm32-unknown-unknown >/dev/null
-version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+version=$(sed -n 's/^wasm-bindgen = .*version = "=\([^"]*\)".*/\1/p' Cargo.toml)
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$version" ]; then
   cargo install wasm-bindgen-cli --version "$version"
 fi
@@ -19,9 +19,9 @@ server=
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 wasm-bindgen --target nodejs --out-dir "$work/node" "$wasm"
 wasm-bindgen --target web --out-dir "$work/web/pkg" "$wasm"
-command -v wasm-opt >/dev/null || { apt-get update -qq && apt-get install -y -qq binaryen >/dev/null; }
+npm ci --no-audit --no-fund --silent
 for out in "$work/web/pkg" "$work/node"; do
-  wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
     "$out/zkseal_verifier_js_bg.wasm" -o "$out/zkseal_verifier_js_bg.wasm"
 done

@@ -9,10 +9,12 @@
 //! the batch, so a prover cannot choose proofs that cancel out.
 
 use crate::prelude::*;
-use ark_bn254::{Bn254, Fr, G1Projective};
-use ark_ec::pairing::Pairing;
-use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::{Field, PrimeField};
+use ark_bn254::{g1::Config as G1Config, Bn254, Config, Fq12, Fr, G1Affine, G1Projective};
+use ark_ec::bn::{BnConfig, G2Prepared};
+use ark_ec::pairing::{MillerLoopOutput, Pairing};
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{CyclotomicMultSubgroup, Field, One, PrimeField, Zero};
 use ark_serialize::CanonicalSerialize;
 
 use crate::bundle::ProofBundle;
@@ -60,35 +62,111 @@ impl Verifier {
 
     /// The randomized pairing-product check of the module docs.
     fn batch_holds(&self, items: &[&(usize, Checked)]) -> bool {
-        let r = challenges(items);
-        let mut g1: Vec<<Bn254 as Pairing>::G1Prepared> = Vec::with_capacity(items.len() + 2);
-        let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> = Vec::with_capacity(items.len() + 2);
+        let weights = challenges(items);
+        let mut g1: Vec<G1Affine> = Vec::with_capacity(items.len() + 2);
+        let mut g2: Vec<G2Prepared<Config>> = Vec::with_capacity(items.len() + 2);
         // Σ rᵢ·ICᵢ = (Σ rᵢ)·IC₀ + Σⱼ (Σᵢ rᵢ·aᵢⱼ)·ICⱼ₊₁: field arithmetic, then one MSM.
         let mut folded = vec![Fr::from(0u64); items[0].1.public.len()];
-        for ((_, item), ri) in items.iter().zip(&r) {
+        let mut scaled = Vec::with_capacity(items.len());
+        let mut c = G1Projective::zero();
+        for ((_, item), w) in items.iter().zip(&weights) {
             for (f, a) in folded.iter_mut().zip(&item.public) {
-                *f += *ri * a;
+                *f += w.r * Fr::from_bigint(*a).expect("check keeps values below the modulus");
             }
-            g1.push((item.proof.a * *ri).into_affine().into());
+            scaled.push(w.times(&item.proof.a));
+            c += w.times(&item.proof.c);
             g2.push(item.proof.b.into());
         }
-        let sum: Fr = r.iter().sum();
-        let ic = self.prepare_inputs(&folded, sum);
-        let cs: Vec<_> = items.iter().map(|(_, item)| item.proof.c).collect();
-        let c = G1Projective::msm_unchecked(&cs, &r);
-        g1.push(ic.into_affine().into());
+        g1.extend(G1Projective::normalize_batch(&scaled));
+        let sum: Fr = weights.iter().map(|w| w.r).sum();
+        let ic_bases = &self.pvk.vk.gamma_abc_g1;
+        let ic = ic_bases[0] * sum + G1Projective::msm_unchecked(&ic_bases[1..], &folded);
+        g1.push(ic.into_affine());
         g2.push(self.pvk.gamma_g2_neg_pc.clone());
-        g1.push(c.into_affine().into());
+        g1.push(c.into_affine());
         g2.push(self.pvk.delta_g2_neg_pc.clone());
-        match Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2)) {
-            Some(lhs) => lhs.0 == self.target.0.pow(sum.into_bigint()),
+        match Bn254::final_exponentiation(miller_loop(&g1, g2)) {
+            // T is a pairing value, so in the cyclotomic subgroup, where powers are cheaper.
+            Some(lhs) => lhs.0 == self.target.0.cyclotomic_exp(sum.into_bigint()),
             None => false,
         }
     }
 }
 
-/// One 128-bit challenge per proof, from a hash of the whole batch.
-fn challenges(items: &[&(usize, Checked)]) -> Vec<Fr> {
+/// `Π fᵢ`, the Miller loops of every pair `(pᵢ, qᵢ)` with one accumulator: one squaring
+/// per step for the whole batch. arkworks' `multi_miller_loop` gives every 4 pairs their
+/// own accumulator (its unit of parallel work), which squares 25 times over at N = 100.
+/// BN254's twist is a D-type and its seed positive, so each line is `mul_by_034` and
+/// no final inverse is needed.
+fn miller_loop(p: &[G1Affine], q: Vec<G2Prepared<Config>>) -> MillerLoopOutput<Bn254> {
+    let mut pairs: Vec<_> = p
+        .iter()
+        .zip(q)
+        .filter(|(p, q)| !p.is_zero() && !q.infinity)
+        .map(|(p, q)| (p, q.ell_coeffs.into_iter()))
+        .collect();
+    let mut f = Fq12::one();
+    let mut lines = |f: &mut Fq12| {
+        for (p, coeffs) in pairs.iter_mut() {
+            let (mut c0, mut c1, c2) = coeffs.next().expect("one line per step");
+            c0.mul_assign_by_fp(&p.y);
+            c1.mul_assign_by_fp(&p.x);
+            f.mul_by_034(&c0, &c1, &c2);
+        }
+    };
+    let steps = Config::ATE_LOOP_COUNT;
+    for i in (1..steps.len()).rev() {
+        if i != steps.len() - 1 {
+            f.square_in_place();
+        }
+        lines(&mut f);
+        if steps[i - 1] != 0 {
+            lines(&mut f);
+        }
+    }
+    lines(&mut f);
+    lines(&mut f);
+    MillerLoopOutput(f)
+}
+
+/// One proof's random weight `r = a + λ·b`, with `a` odd and `a`, `b` below 2⁶⁴, and
+/// λ the eigenvalue of G1's endomorphism `φ(x, y) = (βx, y)`, so `r·P = a·P + b·φ(P)`:
+/// 64 doublings where a 128-bit weight takes 128. No nonzero vector of the lattice
+/// `{(a, b) : a + λb ≡ 0 mod r}` has both coordinates below 2¹²⁶, so distinct pairs give
+/// distinct weights, and r still takes 2¹²⁷ values, none zero (a zero weight would drop
+/// a proof from the check).
+struct Weight {
+    a: u64,
+    b: u64,
+    r: Fr,
+}
+
+impl Weight {
+    fn new(a: u64, b: u64) -> Self {
+        let a = a | 1;
+        Weight { a, b, r: Fr::from(a) + <G1Config as GLVConfig>::LAMBDA * Fr::from(b) }
+    }
+
+    /// `r·P`, by double-and-add over the bits of `a` and `b` at once.
+    fn times(&self, p: &G1Affine) -> G1Projective {
+        let phi = <G1Config as GLVConfig>::endomorphism_affine(p);
+        let both = G1Projective::from(*p) + phi;
+        let mut acc = G1Projective::zero();
+        for i in (0..64).rev() {
+            acc.double_in_place();
+            match ((self.a >> i) & 1, (self.b >> i) & 1) {
+                (1, 0) => acc += p,
+                (0, 1) => acc += phi,
+                (1, 1) => acc += both,
+                _ => {}
+            }
+        }
+        acc
+    }
+}
+
+/// One weight per proof, from a hash of the whole batch.
+fn challenges(items: &[&(usize, Checked)]) -> Vec<Weight> {
     let mut h = blake3::Hasher::new_derive_key(DOMAIN);
     for (_, item) in items {
         let mut bytes = Vec::with_capacity(128 + 32 * item.public.len());
@@ -102,8 +180,57 @@ fn challenges(items: &[&(usize, Checked)]) -> Vec<Fr> {
         .map(|_| {
             let mut b = [0u8; 16];
             xof.fill(&mut b);
-            // Never zero: a zero weight would drop a proof from the check.
-            Fr::from(u128::from_le_bytes(b) | 1)
+            let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+            Weight::new(half(0), half(8))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_bn254::{G2Affine, G2Projective};
+    use ark_ec::bn::TwistType;
+    use ark_ec::PrimeGroup;
+    use ark_ff::UniformRand;
+    use ark_std::rand::Rng;
+    use ark_std::test_rng;
+
+    /// The same value as arkworks' loop, bit for bit, with identities among the pairs.
+    #[test]
+    fn miller_loop_is_arkworks() {
+        assert!(matches!(Config::TWIST_TYPE, TwistType::D) && !Config::X_IS_NEGATIVE);
+        let rng = &mut test_rng();
+        for n in [1, 3, 4, 5, 9] {
+            let mut p: Vec<G1Affine> =
+                (0..n).map(|_| (G1Projective::generator() * Fr::rand(rng)).into_affine()).collect();
+            let mut q: Vec<G2Affine> =
+                (0..n).map(|_| (G2Projective::generator() * Fr::rand(rng)).into_affine()).collect();
+            if n > 3 {
+                p[1] = G1Affine::zero();
+                q[2] = G2Affine::zero();
+            }
+            let ours = miller_loop(&p, q.iter().map(|&x| x.into()).collect());
+            assert_eq!(ours, Bn254::multi_miller_loop(p, q));
+        }
+    }
+
+    #[test]
+    fn endomorphism_is_multiplication_by_lambda() {
+        let g = G1Affine::generator();
+        assert_eq!(G1Projective::from(G1Config::endomorphism_affine(&g)), g * G1Config::LAMBDA);
+    }
+
+    #[test]
+    fn weight_times_point_is_scalar_multiplication() {
+        let rng = &mut test_rng();
+        let edge = [(0, 0), (u64::MAX, u64::MAX), (0, u64::MAX), (u64::MAX, 0)];
+        let random: Vec<(u64, u64)> = (0..20).map(|_| (rng.gen(), rng.gen())).collect();
+        for (a, b) in edge.into_iter().chain(random) {
+            let w = Weight::new(a, b);
+            assert!(!w.r.is_zero());
+            let p = (G1Projective::generator() * Fr::rand(rng)).into_affine();
+            assert_eq!(w.times(&p), p * w.r);
+        }
+    }
 }

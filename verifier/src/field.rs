@@ -2,34 +2,50 @@
 
 use crate::prelude::*;
 use ark_bn254::Fr;
-use ark_ff::{BigInteger, PrimeField};
+use ark_ff::{BigInt, BigInteger, PrimeField};
 
-/// A signed integer of the model's tensors as a field element (`p − |v|` if negative).
+/// A field element as the integer below the modulus `r` that names it. Verification
+/// needs only these integers (as scalars of curve points), never field arithmetic.
+pub type Canonical = BigInt<4>;
+
+/// A signed integer of the model's tensors as a field element (`r − |v|` if negative).
 pub fn int_to_field(v: i64) -> Fr {
+    Fr::from_bigint(int_to_canonical(v)).expect("below the modulus")
+}
+
+/// `int_to_field(v)` as its canonical integer, without field arithmetic.
+pub fn int_to_canonical(v: i64) -> Canonical {
+    let magnitude = BigInt::from(v.unsigned_abs());
     if v >= 0 {
-        Fr::from(v as u64)
+        magnitude
     } else {
-        -Fr::from(v.unsigned_abs())
+        let mut n = Fr::MODULUS;
+        n.sub_with_borrow(&magnitude);
+        n
     }
 }
 
 /// Decimal text of a field element (as snarkjs and circomlibjs print it).
 pub fn field_to_decimal(x: &Fr) -> String {
-    let bytes = x.into_bigint().to_bytes_be();
-    // Long division by 10 over the big-endian bytes.
+    canonical_to_decimal(&x.into_bigint())
+}
+
+/// Decimal text of an integer.
+pub fn canonical_to_decimal(n: &Canonical) -> String {
+    let mut n = *n;
     let mut digits = Vec::new();
-    let mut n = bytes;
-    while n.iter().any(|&b| b != 0) {
-        let mut rem = 0u32;
-        for b in n.iter_mut() {
-            let cur = (rem << 8) | *b as u32;
-            *b = (cur / 10) as u8;
+    loop {
+        // Long division by 10 over the limbs, most significant first.
+        let mut rem = 0u128;
+        for limb in n.0.iter_mut().rev() {
+            let cur = (rem << 64) | *limb as u128;
+            *limb = (cur / 10) as u64;
             rem = cur % 10;
         }
         digits.push(b'0' + rem as u8);
-    }
-    if digits.is_empty() {
-        digits.push(b'0');
+        if n.is_zero() {
+            break;
+        }
     }
     digits.reverse();
     String::from_utf8(digits).expect("ascii digits")
@@ -38,24 +54,28 @@ pub fn field_to_decimal(x: &Fr) -> String {
 /// Parses canonical decimal text of a field element: digits only, no leading zeros,
 /// below the modulus (never reduced).
 pub fn parse_field(s: &str) -> Option<Fr> {
+    parse_canonical(s).and_then(Fr::from_bigint)
+}
+
+/// `parse_field`, as the canonical integer.
+pub fn parse_canonical(s: &str) -> Option<Canonical> {
     if s.is_empty() || s.len() > 78 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
         return None;
     }
-    // Multiply-add into 32 big-endian bytes, refusing overflow of 256 bits.
-    let mut n = [0u8; 32];
+    // Multiply-add into the limbs, refusing overflow of 256 bits.
+    let mut n = Canonical::zero();
     for d in s.bytes() {
-        let mut carry = (d - b'0') as u32;
-        for b in n.iter_mut().rev() {
-            let cur = *b as u32 * 10 + carry;
-            *b = cur as u8;
-            carry = cur >> 8;
+        let mut carry = (d - b'0') as u128;
+        for limb in n.0.iter_mut() {
+            let cur = *limb as u128 * 10 + carry;
+            *limb = cur as u64;
+            carry = cur >> 64;
         }
         if carry != 0 {
             return None;
         }
     }
-    let x = Fr::from_be_bytes_mod_order(&n);
-    (x.into_bigint().to_bytes_be() == n).then_some(x)
+    (n < Fr::MODULUS).then_some(n)
 }
 
 #[cfg(test)]
@@ -79,5 +99,8 @@ mod tests {
         assert_eq!(parse_field("007"), None);
         assert_eq!(parse_field("-1"), None);
         assert_eq!(parse_field(""), None);
+        assert_eq!(parse_canonical(&text), Some(int_to_canonical(-1)));
+        assert_eq!(canonical_to_decimal(&int_to_canonical(i64::MIN)), field_to_decimal(&int_to_field(i64::MIN)));
+        assert_eq!(int_to_field(i64::MIN), -Fr::from(1u64 << 63));
     }
 }

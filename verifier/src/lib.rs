@@ -24,16 +24,20 @@ mod bundle;
 mod error;
 mod field;
 mod keys;
+mod proof;
 mod record;
 mod scheme;
 mod verify;
 
 pub use bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 pub use error::VerifyError;
-pub use field::{field_to_decimal, int_to_field, parse_field};
+pub use field::{
+    canonical_to_decimal, field_to_decimal, int_to_canonical, int_to_field, parse_canonical, parse_field, Canonical,
+};
 pub use keys::{
     decode_vk_file, hex, unhex, vk_digest, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES, VK_MAGIC,
 };
+pub use proof::PROOF_BYTES;
 pub use record::{CommitmentRecord, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
-pub use verify::{verify, verify_bytes, Checked, Verified, Verifier, PROOF_BYTES};
+pub use verify::{verify, verify_bytes, Checked, Verified, Verifier};

@@ -12,19 +12,17 @@
 use crate::prelude::*;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::{Pairing, PairingOutput};
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ec::{AffineRepr, CurveGroup};
+use ark_ff::{BigInteger, PrimeField};
 use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof, VerifyingKey};
-use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 use crate::error::VerifyError;
-use crate::field::{int_to_field, parse_field};
+use crate::field::{int_to_canonical, parse_canonical, Canonical};
 use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
+use crate::proof::{decode_proof, PROOF_BYTES};
 use crate::record::{CommitmentRecord, RECORD_VERSION};
 use crate::scheme::{parse_point, CommitmentScheme};
-
-/// Size of a compressed Groth16 proof over BN254: A (G1), B (G2), C (G1).
-pub const PROOF_BYTES: usize = 32 + 64 + 32;
 
 /// What a valid proof establishes.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +60,7 @@ pub struct Verifier {
     pub(crate) target: PairingOutput<Bn254>,
     digest: String,
     record: CommitmentRecord,
-    record_commitment: Fr,
+    record_commitment: Canonical,
     record_point: Option<G1Affine>,
 }
 
@@ -70,7 +68,7 @@ pub struct Verifier {
 /// inputs in the order of the key's IC (the constant one left out).
 pub struct Checked {
     pub proof: Proof<Bn254>,
-    pub public: Vec<Fr>,
+    pub public: Vec<Canonical>,
 }
 
 impl Verifier {
@@ -82,8 +80,8 @@ impl Verifier {
         }
         let scheme = CommitmentScheme::from_name(&record.scheme)
             .ok_or_else(|| bad_record(&format!("unknown scheme '{}'", record.scheme)))?;
-        let record_commitment =
-            parse_field(&record.commitment).ok_or_else(|| bad_record("commitment is not a canonical field element"))?;
+        let record_commitment = parse_canonical(&record.commitment)
+            .ok_or_else(|| bad_record("commitment is not a canonical field element"))?;
         let record_point =
             record.commitment_point.as_deref().map(|p| parse_point("commitment record", p)).transpose()?;
         let lego = scheme == CommitmentScheme::Lego;
@@ -143,7 +141,7 @@ impl Verifier {
 
     /// The pairing equation (module docs) for a bundle that passed `check`.
     pub fn holds(&self, c: &Checked) -> bool {
-        let ic = self.prepare_inputs(&c.public, Fr::from(1u64));
+        let ic = self.public_inputs(&c.public);
         let lhs = Bn254::multi_pairing(
             [c.proof.a, ic.into_affine(), c.proof.c],
             [c.proof.b.into(), self.pvk.gamma_g2_neg_pc.clone(), self.pvk.delta_g2_neg_pc.clone()],
@@ -162,12 +160,26 @@ impl Verifier {
         &self.pvk.vk
     }
 
-    /// `w·IC₀ + Σ aⱼ·ICⱼ₊₁` as one multi-scalar multiplication (arkworks'
-    /// `prepare_inputs` multiplies point by point; negative integers are full-size
-    /// scalars, so that dominates verification). `check` made the lengths agree.
-    pub(crate) fn prepare_inputs(&self, public: &[Fr], w: Fr) -> G1Projective {
+    /// `IC₀ + Σ aⱼ·ICⱼ₊₁` for one proof. The public values are mostly the model's
+    /// integers, which as field elements are either below 2⁶⁴ or a negative below 2⁶⁴
+    /// in magnitude: double-and-add over those few bits (then added or subtracted)
+    /// beats a full-width MSM, and is a fraction of the MSM's code, which the wasm
+    /// build ships. A full-width value (the Poseidon commitment) is multiplied in full.
+    pub(crate) fn public_inputs(&self, public: &[Canonical]) -> G1Projective {
         let ic = &self.pvk.vk.gamma_abc_g1;
-        ic[0] * w + G1Projective::msm_unchecked(&ic[1..], public)
+        let mut acc = G1Projective::from(ic[0]);
+        for (v, base) in public.iter().zip(&ic[1..]) {
+            let mut n = Fr::MODULUS;
+            n.sub_with_borrow(v);
+            if v.0[1..].iter().all(|&l| l == 0) {
+                acc += base.mul_bigint([v.0[0]]);
+            } else if n.0[1..].iter().all(|&l| l == 0) {
+                acc -= base.mul_bigint([n.0[0]]);
+            } else {
+                acc += base.mul_bigint(v);
+            }
+        }
+        acc
     }
 
     /// Every check but the pairing: formats first (anything unreadable is malformed,
@@ -184,7 +196,7 @@ impl Verifier {
         if CommitmentScheme::from_name(&bundle.scheme).is_none() {
             return Err(VerifyError::malformed("proof bundle", format!("unknown scheme '{}'", bundle.scheme)));
         }
-        let commitment = parse_field(&bundle.commitment)
+        let commitment = parse_canonical(&bundle.commitment)
             .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;
         // The record's point was parsed once in `new`; the bundle's is decoded only when
         // its text differs (decompression is a square root, not free per proof).
@@ -196,14 +208,7 @@ impl Verifier {
         let proof_bytes = unhex(&bundle.proof).filter(|b| b.len() == PROOF_BYTES).ok_or_else(|| {
             VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex"))
         })?;
-        let proof =
-            Proof::<Bn254>::deserialize_compressed(proof_bytes.as_slice()).map_err(|_| VerifyError::Point("proof"))?;
-        // arkworks reads the identity's flag with any x bits: one proof, one encoding.
-        let mut canonical = Vec::with_capacity(PROOF_BYTES);
-        proof.serialize_compressed(&mut canonical).map_err(|_| VerifyError::Point("proof"))?;
-        if canonical != proof_bytes {
-            return Err(VerifyError::Point("proof"));
-        }
+        let proof = decode_proof(&proof_bytes).ok_or(VerifyError::Point("proof"))?;
 
         if bundle.model_id != record.model_id {
             return Err(VerifyError::ModelMismatch {
@@ -253,7 +258,7 @@ impl Verifier {
         }
         let head = (header.scheme == CommitmentScheme::Poseidon).then_some(commitment);
         let public =
-            head.into_iter().chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_field(v))).collect();
+            head.into_iter().chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_canonical(v))).collect();
         Ok(Checked { proof, public })
     }
 }

@@ -8,9 +8,8 @@
 //! instead), so Lego proofs are not exported.
 
 use anyhow::{bail, Result};
-use ark_bn254::Fr;
 use serde_json::{json, Value};
-use zkseal_verifier::{Checked, CommitmentScheme, Verifier};
+use zkseal_verifier::{canonical_to_decimal, Checked, CommitmentScheme, Verifier};
 
 use super::{g1_json, g2_json};
 
@@ -49,6 +48,6 @@ pub fn files(verifier: &Verifier, checked: &Checked) -> Result<Files> {
         "pi_b": g2_json(&p.b),
         "pi_c": g1_json(&p.c),
     });
-    let public = json!(checked.public.iter().map(Fr::to_string).collect::<Vec<_>>());
+    let public = json!(checked.public.iter().map(canonical_to_decimal).collect::<Vec<_>>());
     Ok(Files { verification_key, proof, public })
 }

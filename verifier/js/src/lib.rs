@@ -2,8 +2,25 @@
 //! commitment record's JSON and the proof bundle's JSON in; a `Verdict` out. Nothing
 //! throws: every refusal is a verdict that says what failed.
 
+#![no_std]
+
+extern crate alloc;
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use zkseal_verifier::verify_bytes;
+
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// The verifier returns errors and never panics on any input; a panic here is a bug or
+/// an allocation failure. Trapping without formatting a message keeps every panic
+/// message, file name and the formatting they need out of the `.wasm`.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// The outcome of one verification.
 #[wasm_bindgen(getter_with_clone)]
