@@ -36,7 +36,7 @@ enum Command {
     Prove(commands::prove::Prove),
     /// Verify a proof bundle (exit 0 valid, 1 invalid, 2 malformed).
     Verify(commands::verify::Verify),
-    /// Write a proof, or a key and commitment, for other verifiers (snarkjs).
+    /// Write a proof, or a key and commitment, for other verifiers (snarkjs, Solidity).
     Export(commands::export::Export),
 }
 

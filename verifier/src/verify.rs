@@ -10,7 +10,7 @@
 //! key's architecture is the record's, the bundle names this key.
 
 use crate::prelude::*;
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
@@ -62,6 +62,7 @@ pub struct Verifier {
     record: CommitmentRecord,
     record_commitment: Canonical,
     record_point: Option<G1Affine>,
+    commitment_g2: Option<G2Affine>,
 }
 
 /// A bundle that passed every check except the pairing: the proof, and its public
@@ -126,6 +127,7 @@ impl Verifier {
             record: record.clone(),
             record_commitment,
             record_point,
+            commitment_g2: key.commitment_g2,
         })
     }
 
@@ -152,6 +154,28 @@ impl Verifier {
     /// The header of the verifying key this verifier was made with.
     pub fn header(&self) -> &KeyHeader {
         &self.header
+    }
+
+    /// The commitment record this verifier was made with (checked against the key).
+    pub fn record(&self) -> &CommitmentRecord {
+        &self.record
+    }
+
+    /// The digest of the verifying-key file (bundles name their key by it).
+    pub fn vk_digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The record's commitment, as the integer it is (the first public input under the
+    /// Poseidon scheme).
+    pub fn commitment(&self) -> &Canonical {
+        &self.record_commitment
+    }
+
+    /// Under the Lego scheme, the record's commitment point `D` and the key's `[γ']₂`,
+    /// the pair whose pairing `new` folded into the target.
+    pub fn commitment_pairing(&self) -> Option<(G1Affine, G2Affine)> {
+        self.record_point.zip(self.commitment_g2)
     }
 
     /// The Groth16 verifying key (without the Lego `[γ']₂`, which `new` folded into

@@ -1,12 +1,14 @@
 //! `zkseal export snarkjs --vk VERIFYING_KEY --commitment COMMITMENT.json PROOF.json -o DIR`
+//! `zkseal export solidity --vk VERIFYING_KEY --commitment COMMITMENT.json -o Verifier.sol`
+//! `zkseal export calldata --vk VERIFYING_KEY --commitment COMMITMENT.json PROOF.json -o CALLDATA.json`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use zkseal_verifier::{CommitmentRecord, ProofBundle, Verifier, VerifyError};
+use zkseal_verifier::{Checked, CommitmentRecord, ProofBundle, Verifier, VerifyError};
 
-use crate::export::snarkjs;
+use crate::export::{snarkjs, solidity};
 use crate::files::{read_limited, write_atomic};
 
 /// Largest key, record or bundle read.
@@ -22,12 +24,18 @@ pub struct Export {
 enum Format {
     /// snarkjs's verification_key.json, proof.json and public.json (Poseidon scheme).
     Snarkjs(Snarkjs),
+    /// A Solidity verifier contract for one model's key and commitment (both schemes).
+    Solidity(Solidity),
+    /// The arguments of the Solidity contract's `verify` for one proof, as JSON.
+    Calldata(Calldata),
 }
 
 impl Export {
     pub fn run(self) -> Result<()> {
         match self.format {
             Format::Snarkjs(c) => c.run(),
+            Format::Solidity(c) => c.run(),
+            Format::Calldata(c) => c.run(),
         }
     }
 }
@@ -49,18 +57,8 @@ struct Snarkjs {
 
 impl Snarkjs {
     fn run(self) -> Result<()> {
-        let record: CommitmentRecord = serde_json::from_slice(&read_limited(&self.commitment, MAX_BYTES)?)
-            .with_context(|| format!("{}", self.commitment.display()))?;
-        let bundle: ProofBundle = serde_json::from_slice(&read_limited(&self.proof, MAX_BYTES)?)
-            .with_context(|| format!("{}", self.proof.display()))?;
-        let verifier = Verifier::new(&read_limited(&self.vk, MAX_BYTES)?, &record)
-            .with_context(|| format!("{}", self.vk.display()))?;
-        // Only a proof zkseal accepts is exported: the other verifier should agree, not
-        // be the first to look.
-        let checked = verifier.check(&bundle).with_context(|| format!("{}: nothing exported", self.proof.display()))?;
-        if !verifier.holds(&checked) {
-            bail!("{}: {}; nothing exported", self.proof.display(), VerifyError::PairingCheckFailed);
-        }
+        let verifier = load_verifier(&self.vk, &self.commitment)?;
+        let (_, checked) = load_proof(&verifier, &self.proof)?;
         let files = snarkjs::files(&verifier, &checked)?;
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
         for (name, value) in [
@@ -73,4 +71,72 @@ impl Snarkjs {
         println!("wrote verification_key.json, proof.json, public.json to {}", self.output.display());
         Ok(())
     }
+}
+
+#[derive(Args)]
+struct Solidity {
+    /// The verifying key (from `zkseal setup`).
+    #[arg(long)]
+    vk: PathBuf,
+    /// The model's commitment record.
+    #[arg(long)]
+    commitment: PathBuf,
+    /// The contract's source file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl Solidity {
+    fn run(self) -> Result<()> {
+        let verifier = load_verifier(&self.vk, &self.commitment)?;
+        let source = solidity::contract(&verifier)?;
+        write_atomic(&self.output, source.as_bytes())?;
+        println!("wrote contract ZksealVerifier to {}", self.output.display());
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+struct Calldata {
+    /// The verifying key (from `zkseal setup`).
+    #[arg(long)]
+    vk: PathBuf,
+    /// The model's commitment record.
+    #[arg(long)]
+    commitment: PathBuf,
+    /// The proof bundle (from `zkseal prove`); it must verify.
+    proof: PathBuf,
+    /// The JSON file to write: `{"proof": [8 decimal words], "values": [integers]}`.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl Calldata {
+    fn run(self) -> Result<()> {
+        let verifier = load_verifier(&self.vk, &self.commitment)?;
+        let (bundle, checked) = load_proof(&verifier, &self.proof)?;
+        let values: Vec<i64> = bundle.input.iter().chain(&bundle.output).copied().collect();
+        let calldata = solidity::calldata(&checked, &values);
+        write_atomic(&self.output, serde_json::to_string_pretty(&calldata)?.as_bytes())?;
+        println!("wrote the arguments of verify(proof, values) to {}", self.output.display());
+        Ok(())
+    }
+}
+
+fn load_verifier(vk: &Path, commitment: &Path) -> Result<Verifier> {
+    let record: CommitmentRecord = serde_json::from_slice(&read_limited(commitment, MAX_BYTES)?)
+        .with_context(|| format!("{}", commitment.display()))?;
+    Verifier::new(&read_limited(vk, MAX_BYTES)?, &record).with_context(|| format!("{}", vk.display()))
+}
+
+/// The bundle at `path`, checked and verified: only a proof zkseal accepts is exported,
+/// so the other verifier should agree, not be the first to look.
+fn load_proof(verifier: &Verifier, path: &Path) -> Result<(ProofBundle, Checked)> {
+    let bundle: ProofBundle =
+        serde_json::from_slice(&read_limited(path, MAX_BYTES)?).with_context(|| format!("{}", path.display()))?;
+    let checked = verifier.check(&bundle).with_context(|| format!("{}: nothing exported", path.display()))?;
+    if !verifier.holds(&checked) {
+        bail!("{}: {}; nothing exported", path.display(), VerifyError::PairingCheckFailed);
+    }
+    Ok((bundle, checked))
 }

@@ -1,7 +1,8 @@
 //! Writing a zkseal proof and its key in the formats of verifiers no one here wrote
-//! (snarkjs's JSON).
+//! (snarkjs's JSON, a Solidity contract).
 
 pub mod snarkjs;
+pub mod solidity;
 
 use ark_bn254::{G1Affine, G2Affine};
 use ark_ec::AffineRepr;
