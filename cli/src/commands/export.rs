@@ -42,12 +42,8 @@ impl Export {
 
 #[derive(Args)]
 struct Snarkjs {
-    /// The verifying key (from `zkseal setup`).
-    #[arg(long)]
-    vk: PathBuf,
-    /// The model's commitment record.
-    #[arg(long)]
-    commitment: PathBuf,
+    #[command(flatten)]
+    key: KeyAndRecord,
     /// The proof bundle (from `zkseal prove`); it must verify.
     proof: PathBuf,
     /// The directory to write the three files to.
@@ -57,7 +53,7 @@ struct Snarkjs {
 
 impl Snarkjs {
     fn run(self) -> Result<()> {
-        let verifier = load_verifier(&self.vk, &self.commitment)?;
+        let verifier = self.key.verifier()?;
         let (_, checked) = load_proof(&verifier, &self.proof)?;
         let files = snarkjs::files(&verifier, &checked)?;
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
@@ -75,12 +71,8 @@ impl Snarkjs {
 
 #[derive(Args)]
 struct Solidity {
-    /// The verifying key (from `zkseal setup`).
-    #[arg(long)]
-    vk: PathBuf,
-    /// The model's commitment record.
-    #[arg(long)]
-    commitment: PathBuf,
+    #[command(flatten)]
+    key: KeyAndRecord,
     /// The contract's source file to write.
     #[arg(short, long)]
     output: PathBuf,
@@ -88,7 +80,7 @@ struct Solidity {
 
 impl Solidity {
     fn run(self) -> Result<()> {
-        let verifier = load_verifier(&self.vk, &self.commitment)?;
+        let verifier = self.key.verifier()?;
         let source = solidity::contract(&verifier)?;
         write_atomic(&self.output, source.as_bytes())?;
         println!("wrote contract ZksealVerifier to {}", self.output.display());
@@ -98,12 +90,8 @@ impl Solidity {
 
 #[derive(Args)]
 struct Calldata {
-    /// The verifying key (from `zkseal setup`).
-    #[arg(long)]
-    vk: PathBuf,
-    /// The model's commitment record.
-    #[arg(long)]
-    commitment: PathBuf,
+    #[command(flatten)]
+    key: KeyAndRecord,
     /// The proof bundle (from `zkseal prove`); it must verify.
     proof: PathBuf,
     /// The JSON file to write: `{"proof": [8 decimal words], "values": [integers]}`.
@@ -113,7 +101,7 @@ struct Calldata {
 
 impl Calldata {
     fn run(self) -> Result<()> {
-        let verifier = load_verifier(&self.vk, &self.commitment)?;
+        let verifier = self.key.verifier()?;
         let (bundle, checked) = load_proof(&verifier, &self.proof)?;
         let values: Vec<i64> = bundle.input.iter().chain(&bundle.output).copied().collect();
         let calldata = solidity::calldata(&checked, &values);
@@ -123,10 +111,23 @@ impl Calldata {
     }
 }
 
-fn load_verifier(vk: &Path, commitment: &Path) -> Result<Verifier> {
-    let record: CommitmentRecord = serde_json::from_slice(&read_limited(commitment, MAX_BYTES)?)
-        .with_context(|| format!("{}", commitment.display()))?;
-    Verifier::new(&read_limited(vk, MAX_BYTES)?, &record).with_context(|| format!("{}", vk.display()))
+/// The verifying key and the commitment record every export starts from.
+#[derive(Args)]
+struct KeyAndRecord {
+    /// The verifying key (from `zkseal setup`).
+    #[arg(long)]
+    vk: PathBuf,
+    /// The model's commitment record.
+    #[arg(long)]
+    commitment: PathBuf,
+}
+
+impl KeyAndRecord {
+    fn verifier(&self) -> Result<Verifier> {
+        let record: CommitmentRecord = serde_json::from_slice(&read_limited(&self.commitment, MAX_BYTES)?)
+            .with_context(|| format!("{}", self.commitment.display()))?;
+        Verifier::new(&read_limited(&self.vk, MAX_BYTES)?, &record).with_context(|| format!("{}", self.vk.display()))
+    }
 }
 
 /// The bundle at `path`, checked and verified: only a proof zkseal accepts is exported,
