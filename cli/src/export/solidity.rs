@@ -81,7 +81,7 @@ pub fn contract(verifier: &Verifier) -> Result<String> {
         include_str!("Verifier.sol.in"),
         version = env!("CARGO_PKG_VERSION"),
         scheme = record.scheme,
-        model_id = record.model_id,
+        model_id = comment_safe(&record.model_id),
         architecture = record.architecture_digest,
         vk_digest = verifier.vk_digest(),
         commitment = record.commitment,
@@ -108,6 +108,15 @@ pub fn calldata(checked: &Checked, values: &[i64]) -> Value {
     let b = g2_words(&p.b);
     let proof: Vec<String> = [ax, ay].into_iter().chain(b).chain([cx, cy]).map(|f| f.to_string()).collect();
     json!({ "proof": proof, "values": values })
+}
+
+/// `text` for a `//` comment: the record's `model_id` is the owner's free text, and a line
+/// break in it would end the comment and put the rest into the contract's code. Anything
+/// but printable ASCII is written as `\u{…}`.
+fn comment_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == ' ' || c.is_ascii_graphic() { c.to_string() } else { c.escape_unicode().to_string() })
+        .collect()
 }
 
 /// Affine coordinates, `(0, 0)` for the identity (the precompiles' encoding of it).
@@ -144,4 +153,17 @@ fn g2_constants(name: &str, p: &G2Affine) -> String {
         "    uint256 private constant {name}_X1 = {x1};\n    uint256 private constant {name}_X0 = {x0};\n    \
          uint256 private constant {name}_Y1 = {y1};\n    uint256 private constant {name}_Y0 = {y0};\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comment_safe;
+
+    #[test]
+    fn comments_cannot_break_out() {
+        let hostile = "m\n}\r\u{2028}function steal() public {}\u{0}é";
+        let safe = comment_safe(hostile);
+        assert!(safe.chars().all(|c| c == ' ' || c.is_ascii_graphic()), "{safe}");
+        assert_eq!(comment_safe("sklearn_mlp v1.2"), "sklearn_mlp v1.2");
+    }
 }
