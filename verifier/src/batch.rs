@@ -9,16 +9,16 @@
 //! the batch, so a prover cannot choose proofs that cancel out.
 
 use crate::prelude::*;
-use ark_bn254::{g1::Config as G1Config, Bn254, Config, Fq12, Fr, G1Affine, G1Projective};
-use ark_ec::bn::{BnConfig, G2Prepared};
-use ark_ec::pairing::{MillerLoopOutput, Pairing};
+use ark_bn254::{g1::Config as G1Config, Bn254, Fr, G1Affine, G1Projective};
+use ark_ec::pairing::Pairing;
 use ark_ec::scalar_mul::glv::GLVConfig;
-use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{CyclotomicMultSubgroup, Field, One, PrimeField, Zero};
+use ark_ec::{AdditiveGroup, CurveGroup, VariableBaseMSM};
+use ark_ff::{CyclotomicMultSubgroup, PrimeField, Zero};
 use ark_serialize::CanonicalSerialize;
 
 use crate::bundle::ProofBundle;
 use crate::error::VerifyError;
+use crate::miller::{miller_loop, G2Lines};
 use crate::verify::{verified, Checked, Verified, Verifier};
 
 const DOMAIN: &str = "zkseal 2026-11 batch verification v1";
@@ -63,8 +63,6 @@ impl Verifier {
     /// The randomized pairing-product check of the module docs.
     fn batch_holds(&self, items: &[&(usize, Checked)]) -> bool {
         let weights = challenges(items);
-        let mut g1: Vec<G1Affine> = Vec::with_capacity(items.len() + 2);
-        let mut g2: Vec<G2Prepared<Config>> = Vec::with_capacity(items.len() + 2);
         // Σ rᵢ·ICᵢ = (Σ rᵢ)·IC₀ + Σⱼ (Σᵢ rᵢ·aᵢⱼ)·ICⱼ₊₁: field arithmetic, then one MSM.
         let mut folded = vec![Fr::from(0u64); items[0].1.public.len()];
         let mut scaled = Vec::with_capacity(items.len());
@@ -73,60 +71,23 @@ impl Verifier {
                 *f += w.r * Fr::from_bigint(*a).expect("check keeps values below the modulus");
             }
             scaled.push(w.times(&item.proof.a));
-            g2.push(item.proof.b.into());
         }
-        g1.extend(G1Projective::normalize_batch(&scaled));
+        let scaled = G1Projective::normalize_batch(&scaled);
         let cs: Vec<G1Affine> = items.iter().map(|(_, item)| item.proof.c).collect();
         let c = weighted_sum(&weights, &cs);
         let sum: Fr = weights.iter().map(|w| w.r).sum();
         let ic_bases = &self.pvk.vk.gamma_abc_g1;
         let ic = ic_bases[0] * sum + G1Projective::msm_unchecked(&ic_bases[1..], &folded);
-        g1.push(ic.into_affine());
-        g2.push(self.pvk.gamma_g2_neg_pc.clone());
-        g1.push(c.into_affine());
-        g2.push(self.pvk.delta_g2_neg_pc.clone());
-        match Bn254::final_exponentiation(miller_loop(&g1, g2)) {
+        let mut pairs: Vec<(G1Affine, G2Lines)> =
+            scaled.into_iter().zip(items).map(|(a, (_, item))| (a, G2Lines::Fresh(item.proof.b))).collect();
+        pairs.push((ic.into_affine(), G2Lines::Prepared(&self.pvk.gamma_g2_neg_pc)));
+        pairs.push((c.into_affine(), G2Lines::Prepared(&self.pvk.delta_g2_neg_pc)));
+        match Bn254::final_exponentiation(miller_loop(&pairs)) {
             // T is a pairing value, so in the cyclotomic subgroup, where powers are cheaper.
             Some(lhs) => lhs.0 == self.target.0.cyclotomic_exp(sum.into_bigint()),
             None => false,
         }
     }
-}
-
-/// `Π fᵢ`, the Miller loops of every pair `(pᵢ, qᵢ)` with one accumulator: one squaring
-/// per step for the whole batch. arkworks' `multi_miller_loop` gives every 4 pairs their
-/// own accumulator (its unit of parallel work), which squares 25 times over at N = 100.
-/// BN254's twist is a D-type and its seed positive, so each line is `mul_by_034` and
-/// no final inverse is needed.
-fn miller_loop(p: &[G1Affine], q: Vec<G2Prepared<Config>>) -> MillerLoopOutput<Bn254> {
-    let mut pairs: Vec<_> = p
-        .iter()
-        .zip(q)
-        .filter(|(p, q)| !p.is_zero() && !q.infinity)
-        .map(|(p, q)| (p, q.ell_coeffs.into_iter()))
-        .collect();
-    let mut f = Fq12::one();
-    let mut lines = |f: &mut Fq12| {
-        for (p, coeffs) in pairs.iter_mut() {
-            let (mut c0, mut c1, c2) = coeffs.next().expect("one line per step");
-            c0.mul_assign_by_fp(&p.y);
-            c1.mul_assign_by_fp(&p.x);
-            f.mul_by_034(&c0, &c1, &c2);
-        }
-    };
-    let steps = Config::ATE_LOOP_COUNT;
-    for i in (1..steps.len()).rev() {
-        if i != steps.len() - 1 {
-            f.square_in_place();
-        }
-        lines(&mut f);
-        if steps[i - 1] != 0 {
-            lines(&mut f);
-        }
-    }
-    lines(&mut f);
-    lines(&mut f);
-    MillerLoopOutput(f)
 }
 
 /// One proof's random weight `r = a + λ·b`, with `a` odd and `a`, `b` below 2⁶⁴, and
@@ -217,31 +178,10 @@ fn challenges(items: &[&(usize, Checked)]) -> Vec<Weight> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_bn254::{G2Affine, G2Projective};
-    use ark_ec::bn::TwistType;
-    use ark_ec::PrimeGroup;
+    use ark_ec::{AffineRepr, PrimeGroup};
     use ark_ff::UniformRand;
     use ark_std::rand::Rng;
     use ark_std::test_rng;
-
-    /// The same value as arkworks' loop, bit for bit, with identities among the pairs.
-    #[test]
-    fn miller_loop_is_arkworks() {
-        assert!(matches!(Config::TWIST_TYPE, TwistType::D) && !Config::X_IS_NEGATIVE);
-        let rng = &mut test_rng();
-        for n in [1, 3, 4, 5, 9] {
-            let mut p: Vec<G1Affine> =
-                (0..n).map(|_| (G1Projective::generator() * Fr::rand(rng)).into_affine()).collect();
-            let mut q: Vec<G2Affine> =
-                (0..n).map(|_| (G2Projective::generator() * Fr::rand(rng)).into_affine()).collect();
-            if n > 3 {
-                p[1] = G1Affine::zero();
-                q[2] = G2Affine::zero();
-            }
-            let ours = miller_loop(&p, q.iter().map(|&x| x.into()).collect());
-            assert_eq!(ours, Bn254::multi_miller_loop(p, q));
-        }
-    }
 
     #[test]
     fn weighted_sum_is_the_sum_of_products() {

@@ -24,6 +24,7 @@ mod bundle;
 mod error;
 mod field;
 mod keys;
+mod miller;
 mod proof;
 mod record;
 mod scheme;
