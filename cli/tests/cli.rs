@@ -1,24 +1,12 @@
 //! The `zkseal` binary end to end: the flow on a bundled model, exit codes, and
 //! hostile inputs (clean one-line errors, no output file left behind).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{data, ok, p, zkseal};
 use serde_json::Value;
-
-fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data").join(rel)
-}
-
-fn zkseal(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkseal")).args(args).output().expect("run zkseal")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = zkseal(args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf8")
-}
 
 /// Runs a command that must fail: exit code 1, one line on stderr, returned.
 fn fails(args: &[&str]) -> String {
@@ -28,10 +16,6 @@ fn fails(args: &[&str]) -> String {
     assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: not one line: {err}");
     assert!(err.starts_with("error: "), "{err}");
     err
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf8 path")
 }
 
 fn import(dir: &Path, model: &str) -> PathBuf {

@@ -2,33 +2,13 @@
 //! schemes: exit codes (0 valid, 1 invalid, 2 malformed), the secret salt file, and
 //! the prover's refusals.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::{code, data, ok, p, zkseal};
 use serde_json::Value;
-
-fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data").join(rel)
-}
-
-fn zkseal(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkseal")).args(args).output().expect("run zkseal")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf8 path")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = zkseal(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn code(args: &[&str]) -> (i32, String) {
-    let out = zkseal(args);
-    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
 
 struct Flow {
     dir: tempfile::TempDir,
