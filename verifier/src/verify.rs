@@ -187,8 +187,8 @@ impl Verifier {
     /// `IC₀ + Σ aⱼ·ICⱼ₊₁` for one proof. The public values are mostly the model's
     /// integers, which as field elements are either below 2⁶⁴ or a negative below 2⁶⁴
     /// in magnitude: double-and-add over those few bits (then added or subtracted)
-    /// beats a full-width MSM, and is a fraction of the MSM's code, which the wasm
-    /// build ships. A full-width value (the Poseidon commitment) is multiplied in full.
+    /// beats a full-width MSM, and keeps the MSM's code out of the wasm build. A
+    /// full-width value (the Poseidon commitment) is multiplied in full.
     pub(crate) fn public_inputs(&self, public: &[Canonical]) -> G1Projective {
         let ic = &self.pvk.vk.gamma_abc_g1;
         let mut acc = G1Projective::from(ic[0]);
