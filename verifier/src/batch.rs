@@ -2,11 +2,11 @@
 //! final exponentiation, and bisection to name the bad ones.
 //!
 //! For proofs `(Aᵢ, Bᵢ, Cᵢ)` with prepared inputs `ICᵢ` and random `rᵢ`, all hold iff
-//! (except with probability ≈ 2⁻¹²⁸)
+//! (except with probability at most 2⁻¹²⁷)
 //! `Π e(rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·ICᵢ, −γ) · e(Σ rᵢ·Cᵢ, −δ) = T^(Σ rᵢ)`, with `T` the
 //! factor every proof shares (`e(α, β)`, times `e(D, γ')` under the Lego scheme).
-//! The `rᵢ` are 128-bit values hashed (blake3) from every proof and public input of
-//! the batch, so a prover cannot choose proofs that cancel out.
+//! The `rᵢ` (`Weight`) are hashed (blake3) from every proof and public input of the
+//! batch, so a prover cannot choose proofs that cancel out.
 
 use crate::prelude::*;
 use ark_bn254::{g1::Config as G1Config, Bn254, Fr, G1Affine, G1Projective};
@@ -65,16 +65,15 @@ impl Verifier {
         let weights = challenges(items);
         // Σ rᵢ·ICᵢ = (Σ rᵢ)·IC₀ + Σⱼ (Σᵢ rᵢ·aᵢⱼ)·ICⱼ₊₁: field arithmetic, then one MSM.
         let mut folded = vec![Fr::from(0u64); items[0].1.public.len()];
-        let mut scaled = Vec::with_capacity(items.len());
         for ((_, item), w) in items.iter().zip(&weights) {
             for (f, a) in folded.iter_mut().zip(&item.public) {
                 *f += w.r * Fr::from_bigint(*a).expect("check keeps values below the modulus");
             }
-            scaled.push(w.times(&item.proof.a));
         }
+        let a_table = combinations(items.iter().map(|(_, item)| &item.proof.a));
+        let scaled: Vec<G1Projective> = weights.iter().zip(a_table.chunks_exact(3)).map(|(w, t)| w.times(t)).collect();
         let scaled = G1Projective::normalize_batch(&scaled);
-        let cs: Vec<G1Affine> = items.iter().map(|(_, item)| item.proof.c).collect();
-        let c = weighted_sum(&weights, &cs);
+        let c = weighted_sum(&weights, &combinations(items.iter().map(|(_, item)| &item.proof.c)));
         let sum: Fr = weights.iter().map(|w| w.r).sum();
         let ic_bases = &self.pvk.vk.gamma_abc_g1;
         let ic = ic_bases[0] * sum + G1Projective::msm_unchecked(&ic_bases[1..], &folded);
@@ -108,46 +107,48 @@ impl Weight {
         Weight { a, b, r: Fr::from(a) + <G1Config as GLVConfig>::LAMBDA * Fr::from(b) }
     }
 
-    /// `r·P`, by double-and-add over the bits of `a` and `b` at once.
-    fn times(&self, p: &G1Affine) -> G1Projective {
-        let phi = <G1Config as GLVConfig>::endomorphism_affine(p);
-        let both = G1Projective::from(*p) + phi;
+    /// What bit `i` of `a` and `b` adds, from a point's `combinations`: `P`, `φ(P)`,
+    /// `P + φ(P)` or nothing.
+    fn pick<'t>(&self, i: u32, table: &'t [G1Affine]) -> Option<&'t G1Affine> {
+        let digit = ((self.a >> i) & 1) | (((self.b >> i) & 1) << 1);
+        digit.checked_sub(1).map(|d| &table[d as usize])
+    }
+
+    /// `r·P` from `P`'s `combinations`, by double-and-add over the bits of `a` and `b`
+    /// at once.
+    fn times(&self, table: &[G1Affine]) -> G1Projective {
         let mut acc = G1Projective::zero();
         for i in (0..64).rev() {
             acc.double_in_place();
-            match ((self.a >> i) & 1, (self.b >> i) & 1) {
-                (1, 0) => acc += p,
-                (0, 1) => acc += phi,
-                (1, 1) => acc += both,
-                _ => {}
+            if let Some(t) = self.pick(i, table) {
+                acc += t;
             }
         }
         acc
     }
 }
 
-/// `Σ rᵢ·Pᵢ` with one doubling chain for all the points (Straus): 64 doublings in all,
-/// where `Σ wᵢ.times(Pᵢ)` would double 64 times per point.
-fn weighted_sum(weights: &[Weight], points: &[G1Affine]) -> G1Projective {
-    // Each point's three nonzero combinations `P`, `φ(P)`, `P + φ(P)`, as affine points
-    // (one inversion for all) so every addition below is a mixed one.
+/// `P`, `φ(P)`, `P + φ(P)` for each point, affine (one inversion for all), so that
+/// every addition of `times` and `weighted_sum` is a mixed one.
+fn combinations<'p>(points: impl Iterator<Item = &'p G1Affine>) -> Vec<G1Affine> {
     let table: Vec<G1Projective> = points
-        .iter()
         .flat_map(|p| {
             let phi = <G1Config as GLVConfig>::endomorphism_affine(p);
             [G1Projective::from(*p), phi.into(), G1Projective::from(*p) + phi]
         })
         .collect();
-    let table = G1Projective::normalize_batch(&table);
+    G1Projective::normalize_batch(&table)
+}
+
+/// `Σ rᵢ·Pᵢ` from the points' `combinations`, with one doubling chain for all of them
+/// (Straus): 64 doublings in all, where `Σ wᵢ.times(Pᵢ)` would double 64 times per point.
+fn weighted_sum(weights: &[Weight], table: &[G1Affine]) -> G1Projective {
     let mut acc = G1Projective::zero();
     for i in (0..64).rev() {
         acc.double_in_place();
         for (w, t) in weights.iter().zip(table.chunks_exact(3)) {
-            match ((w.a >> i) & 1, (w.b >> i) & 1) {
-                (1, 0) => acc += t[0],
-                (0, 1) => acc += t[1],
-                (1, 1) => acc += t[2],
-                _ => {}
+            if let Some(t) = w.pick(i, t) {
+                acc += t;
             }
         }
     }
@@ -192,7 +193,7 @@ mod tests {
         points[3] = G1Affine::zero();
         points[5] = points[4];
         let expected: G1Projective = weights.iter().zip(&points).map(|(w, p)| *p * w.r).sum();
-        assert_eq!(weighted_sum(&weights, &points), expected);
+        assert_eq!(weighted_sum(&weights, &combinations(points.iter())), expected);
     }
 
     #[test]
@@ -210,7 +211,7 @@ mod tests {
             let w = Weight::new(a, b);
             assert!(!w.r.is_zero());
             let p = (G1Projective::generator() * Fr::rand(rng)).into_affine();
-            assert_eq!(w.times(&p), p * w.r);
+            assert_eq!(w.times(&combinations([p].iter())), p * w.r);
         }
     }
 }

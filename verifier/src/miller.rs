@@ -18,6 +18,8 @@ use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ec::AffineRepr;
 use ark_ff::{AdditiveGroup, Field, One};
 
+use crate::proof::psi_affine;
+
 /// The G2 side of one pair.
 pub(crate) enum G2Lines<'a> {
     /// A point whose lines were prepared once (the key's).
@@ -76,9 +78,9 @@ enum Step {
     Add,
     /// `R ← R − Q`.
     Subtract,
-    /// `R ← R + π(Q)`, `π` the Frobenius on the twist.
+    /// `R ← R + ψ(Q)`, `ψ` the Frobenius on the twist (`proof::psi_affine`).
     Frobenius,
-    /// `R ← R − π²(Q)`.
+    /// `R ← R − ψ²(Q)`.
     Frobenius2,
 }
 
@@ -114,8 +116,8 @@ impl Fresh {
             Step::Double => self.double(two_inv),
             Step::Add => self.add(&self.q.clone()),
             Step::Subtract => self.add(&-self.q),
-            Step::Frobenius => self.add(&frobenius(&self.q)),
-            Step::Frobenius2 => self.add(&-frobenius(&frobenius(&self.q))),
+            Step::Frobenius => self.add(&psi_affine(&self.q)),
+            Step::Frobenius2 => self.add(&-psi_affine(&psi_affine(&self.q))),
         }
     }
 
@@ -156,16 +158,6 @@ impl Fresh {
         let j = theta * q.x - lambda * q.y;
         (lambda, -theta, j)
     }
-}
-
-/// `π(x, y) = (x^p·ξ^((p−1)/3), y^p·ξ^((p−1)/2))` on the twist (arkworks' `mul_by_char`).
-fn frobenius(q: &G2Affine) -> G2Affine {
-    let mut r = *q;
-    r.x.frobenius_map_in_place(1);
-    r.x *= Config::TWIST_MUL_BY_Q_X;
-    r.y.frobenius_map_in_place(1);
-    r.y *= Config::TWIST_MUL_BY_Q_Y;
-    r
 }
 
 #[cfg(test)]

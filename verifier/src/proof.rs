@@ -7,7 +7,7 @@
 //! spends per proof, hence the faster test below instead of arkworks' `[6x²]P = ψ(P)`.
 
 use crate::prelude::*;
-use ark_bn254::{Bn254, Config, G1Affine, G2Affine, G2Projective};
+use ark_bn254::{Bn254, Config, Fq2, G1Affine, G2Affine, G2Projective};
 use ark_ec::bn::BnConfig;
 use ark_ec::{AdditiveGroup, AffineRepr};
 use ark_ff::Field;
@@ -55,18 +55,29 @@ pub(crate) fn in_g2(p: &G2Affine) -> bool {
 /// maps `Z` to `Z^p` and the affine point along with it).
 fn psi(p: &G2Projective) -> G2Projective {
     let mut q = *p;
-    q.x.frobenius_map_in_place(1);
-    q.y.frobenius_map_in_place(1);
+    psi_xy(&mut q.x, &mut q.y);
     q.z.frobenius_map_in_place(1);
-    q.x *= Config::TWIST_MUL_BY_Q_X;
-    q.y *= Config::TWIST_MUL_BY_Q_Y;
     q
+}
+
+/// `ψ` on an affine point (arkworks' `mul_by_char`, which the Miller loop uses).
+pub(crate) fn psi_affine(p: &G2Affine) -> G2Affine {
+    let mut q = *p;
+    psi_xy(&mut q.x, &mut q.y);
+    q
+}
+
+fn psi_xy(x: &mut Fq2, y: &mut Fq2) {
+    x.frobenius_map_in_place(1);
+    y.frobenius_map_in_place(1);
+    *x *= Config::TWIST_MUL_BY_Q_X;
+    *y *= Config::TWIST_MUL_BY_Q_Y;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_bn254::{Fq2, Fr};
+    use ark_bn254::Fr;
     use ark_ec::short_weierstrass::SWCurveConfig;
     use ark_ec::{CurveGroup, PrimeGroup};
     use ark_ff::{PrimeField, UniformRand, Zero};

@@ -192,13 +192,14 @@ impl Verifier {
     pub(crate) fn public_inputs(&self, public: &[Canonical]) -> G1Projective {
         let ic = &self.pvk.vk.gamma_abc_g1;
         let mut acc = G1Projective::from(ic[0]);
+        let small = |n: &Canonical| n.0[1..].iter().all(|&l| l == 0);
         for (v, base) in public.iter().zip(&ic[1..]) {
-            let mut n = Fr::MODULUS;
-            n.sub_with_borrow(v);
-            if v.0[1..].iter().all(|&l| l == 0) {
+            let mut minus_v = Fr::MODULUS;
+            minus_v.sub_with_borrow(v);
+            if small(v) {
                 acc += base.mul_bigint([v.0[0]]);
-            } else if n.0[1..].iter().all(|&l| l == 0) {
-                acc -= base.mul_bigint([n.0[0]]);
+            } else if small(&minus_v) {
+                acc -= base.mul_bigint([minus_v.0[0]]);
             } else {
                 acc += base.mul_bigint(v);
             }

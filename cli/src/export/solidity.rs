@@ -16,7 +16,7 @@ use ark_bn254::{Fq, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField};
 use serde_json::{json, Value};
-use zkseal_verifier::{canonical_to_decimal, Checked, Verifier};
+use zkseal_verifier::{canonical_to_decimal, hex, Checked, Verifier};
 
 /// EIP-170's limit on deployed code; the IC table is most of a contract.
 const MAX_CODE_BYTES: usize = 24_576;
@@ -131,7 +131,7 @@ fn g2_words(p: &G2Affine) -> [Fq; 4] {
 }
 
 fn word(f: &Fq) -> String {
-    f.into_bigint().to_bytes_be().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&f.into_bigint().to_bytes_be())
 }
 
 fn g1_names(name: &str) -> [String; 2] {
