@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use zkseal_circuits::commitment::{commit as poseidon_commit, values, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::Model;
+use zkseal_halo2::commitment::commit as pallas_commit;
+use zkseal_halo2::fp_hex;
 use zkseal_verifier::{field_to_decimal, unhex, vk_digest, CommitmentRecord, CommitmentScheme, RECORD_VERSION};
 
 use crate::keys::ProvingKeyFile;
@@ -86,6 +88,7 @@ pub fn commitment_record(
         commitment: field_to_decimal(&poseidon),
         commitment_point: None,
         vk_digest: None,
+        commitment_pallas: Some(fp_hex(&pallas_commit(&model.arch, &digest, &model.weights, salt))),
     };
     let Some(key) = key else { return Ok(record) };
     if key.header.architecture_digest != digest {

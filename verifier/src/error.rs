@@ -34,6 +34,8 @@ pub enum VerifyError {
     OutputFloatMismatch,
     #[error("the pairing check failed: the proof does not hold for these public values")]
     PairingCheckFailed,
+    #[error("the proof check failed: the proof does not hold for these public values")]
+    ProofCheckFailed,
 }
 
 impl VerifyError {

@@ -3,8 +3,9 @@
 use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Version 2 added `commitment_point` and `vk_digest` (the Lego scheme).
-pub const RECORD_VERSION: u32 = 2;
+/// Version 2 added `commitment_point` and `vk_digest` (the Lego scheme), version 3
+/// `commitment_pallas` (the halo2 backend). Version 2 records are still read.
+pub const RECORD_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,4 +28,8 @@ pub struct CommitmentRecord {
     /// made the point (hex); the point means nothing under other keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vk_digest: Option<String>,
+    /// The same salted commitment over Pallas's base field (Poseidon `P128Pow5T3`), 64
+    /// lower-case hex digits, big-endian: what halo2-backend proofs open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_pallas: Option<String>,
 }

@@ -76,7 +76,7 @@ impl Verifier {
     /// Checks the record against the key and decodes both (every point validated).
     pub fn new(vk_file: &[u8], record: &CommitmentRecord) -> Result<Self, VerifyError> {
         let bad_record = |reason: &str| VerifyError::malformed("commitment record", reason);
-        if record.format_version != RECORD_VERSION {
+        if !(2..=RECORD_VERSION).contains(&record.format_version) {
             return Err(VerifyError::Version { what: "commitment record", found: record.format_version as u64 });
         }
         let scheme = CommitmentScheme::from_name(&record.scheme)

@@ -1,0 +1,201 @@
+//! Keys of the halo2 backend, derived from the architecture alone.
+//!
+//! halo2_proofs 0.4 cannot serialise its keys, and needs not: `keygen_vk` is a
+//! deterministic function of the public parameters and the circuit, and the circuit of
+//! the architecture and `B`. So the key *file* holds what derives the key, and the
+//! derived key's identity to compare with:
+//!
+//! `"ZKSH2KEY" ‖ version u32 ‖ k u32 ‖ B u32 ‖ vk_repr [32] ‖ arch_len u32 ‖ arch (.zka
+//! bytes) ‖ blake3(everything before) [32]`, integers little-endian, `vk_repr` the
+//! key's transcript representative (what every proof's transcript starts with) in
+//! little-endian. Setup writes the same file as `proving.key` and `verifying.key`; run
+//! twice, it writes the same bytes, so anyone can recompute a published key and compare.
+
+use halo2_proofs::dev::CircuitCost;
+use halo2_proofs::plonk::{keygen_pk, keygen_vk, Circuit, ProvingKey, VerifyingKey};
+use halo2_proofs::transcript::{Challenge255, EncodedChallenge, Transcript};
+use pasta_curves::{vesta, EqAffine};
+use thiserror::Error;
+use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes};
+use zkseal_circuits::quant::arch::Architecture;
+
+use crate::circuit::ModelCircuit;
+use crate::params::{params, MAX_K, MIN_K};
+use crate::Fp;
+
+const MAGIC: &[u8; 8] = b"ZKSH2KEY";
+/// Version of the key file, bumped on any change of its layout or of the circuit.
+pub const KEY_VERSION: u32 = 1;
+const FIXED_LEN: usize = 8 + 4 + 4 + 4 + 32 + 4;
+/// Most inferences one proof may carry (as the Groth16 path).
+pub const MAX_INFERENCES: u32 = 1 << 16;
+/// Rows halo2 reserves at the bottom of the circuit (blinding factors and one more),
+/// with a margin: `CircuitCost` counts used rows only.
+const RESERVED_ROWS: usize = 10;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    #[error("malformed halo2 key file: {0}")]
+    Malformed(String),
+    #[error("halo2 key file version {0} is not supported (this build reads {KEY_VERSION})")]
+    Version(u32),
+    #[error("the halo2 key file's checksum does not match its content (truncated or damaged)")]
+    Checksum,
+    #[error("the circuit needs 2^{needed} rows, above the 2^{MAX_K} this build accepts")]
+    TooLarge { needed: u32 },
+    #[error(
+        "the verifying key derived from the file's architecture differs from the one it names ({0}): a damaged file, or another halo2_proofs release"
+    )]
+    Derivation(&'static str),
+    #[error("halo2 key generation failed: {0}")]
+    Keygen(String),
+}
+
+/// The content of a key file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyFile {
+    pub k: u32,
+    pub inferences: u32,
+    pub vk_repr: [u8; 32],
+    pub arch: Architecture,
+    pub arch_digest: [u8; 32],
+}
+
+impl KeyFile {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let arch = architecture_to_bytes(&self.arch);
+        let mut out = Vec::with_capacity(FIXED_LEN + arch.len() + 32);
+        out.extend_from_slice(MAGIC);
+        for v in [KEY_VERSION, self.k, self.inferences] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.vk_repr);
+        out.extend_from_slice(&(arch.len() as u32).to_le_bytes());
+        out.extend_from_slice(&arch);
+        let sum = blake3::hash(&out);
+        out.extend_from_slice(sum.as_bytes());
+        out
+    }
+
+    /// Decodes a key file; everything is checked before anything is derived.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
+        let bad = |why: &str| KeyError::Malformed(why.to_string());
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(bad("not a zkseal halo2 key (wrong magic)"));
+        }
+        if bytes.len() < FIXED_LEN + 32 {
+            return Err(bad("truncated"));
+        }
+        let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        let version = u32_at(8);
+        if version != KEY_VERSION {
+            return Err(KeyError::Version(version));
+        }
+        let arch_len = u32_at(FIXED_LEN - 4) as usize;
+        if bytes.len() != FIXED_LEN + arch_len + 32 {
+            return Err(bad("its length disagrees with the architecture's length field (truncated?)"));
+        }
+        let (body, sum) = bytes.split_at(bytes.len() - 32);
+        if blake3::hash(body).as_bytes() != sum {
+            return Err(KeyError::Checksum);
+        }
+        let (k, inferences) = (u32_at(12), u32_at(16));
+        if !(MIN_K..=MAX_K).contains(&k) {
+            return Err(bad(&format!("k = {k} outside {MIN_K}..={MAX_K}")));
+        }
+        if !(1..=MAX_INFERENCES).contains(&inferences) {
+            return Err(bad(&format!("{inferences} inferences per proof (1..={MAX_INFERENCES})")));
+        }
+        let arch = architecture_from_bytes(&body[FIXED_LEN..]).map_err(|e| bad(&format!("architecture: {e}")))?;
+        let vk_repr = bytes[20..52].try_into().expect("32 bytes");
+        Ok(KeyFile { k, inferences, vk_repr, arch_digest: architecture_digest(&arch), arch })
+    }
+
+    /// The circuit these keys are for.
+    pub fn circuit(&self) -> ModelCircuit<'_> {
+        ModelCircuit { arch: &self.arch, arch_digest: self.arch_digest, inferences: self.inferences as usize, witness: None }
+    }
+
+    /// Derives the verifying key and checks it is the one the file names.
+    pub fn verifying_key(&self) -> Result<VerifyingKey<EqAffine>, KeyError> {
+        let vk = keygen_vk(&params(self.k), &self.circuit()).map_err(|e| KeyError::Keygen(e.to_string()))?;
+        if vk_repr(&vk) != self.vk_repr {
+            return Err(KeyError::Derivation("transcript representative"));
+        }
+        Ok(vk)
+    }
+
+    /// Derives the proving key (after checking the verifying key).
+    pub fn proving_key(&self) -> Result<ProvingKey<EqAffine>, KeyError> {
+        let vk = self.verifying_key()?;
+        keygen_pk(&params(self.k), vk, &self.circuit()).map_err(|e| KeyError::Keygen(e.to_string()))
+    }
+}
+
+/// Keys for `arch` proving `inferences` inferences per proof: the smallest `k` that holds
+/// the circuit, and the verifying key's identity. Deterministic.
+pub fn setup(arch: &Architecture, inferences: u32) -> Result<(KeyFile, ProvingKey<EqAffine>), KeyError> {
+    if !(1..=MAX_INFERENCES).contains(&inferences) {
+        return Err(KeyError::Malformed(format!("{inferences} inferences per proof (1..={MAX_INFERENCES})")));
+    }
+    let arch_digest = architecture_digest(arch);
+    let circuit = ModelCircuit { arch, arch_digest, inferences: inferences as usize, witness: None };
+    let k = min_k(&circuit)?;
+    let p = params(k);
+    let vk = keygen_vk(&p, &circuit).map_err(|e| KeyError::Keygen(e.to_string()))?;
+    let file = KeyFile { k, inferences, vk_repr: vk_repr(&vk), arch: arch.clone(), arch_digest };
+    let pk = keygen_pk(&p, vk, &circuit).map_err(|e| KeyError::Keygen(e.to_string()))?;
+    Ok((file, pk))
+}
+
+/// Rows the circuit's layout uses (its tallest column, the lookup table included).
+///
+/// `CircuitCost` runs the floor planner without a witness; its row count is private, but
+/// its `Debug` text shows it, and the layout is a pure function of the architecture.
+pub fn used_rows<C: Circuit<Fp> + std::fmt::Debug>(circuit: &C) -> Result<usize, KeyError> {
+    let cost = format!("{:?}", CircuitCost::<vesta::Point, C>::measure(MAX_K, circuit));
+    cost.split("max_rows: ")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| KeyError::Keygen("cannot read the circuit's row count".into()))
+}
+
+/// The smallest `k` whose `2^k` rows hold the circuit.
+pub fn min_k<C: Circuit<Fp> + std::fmt::Debug>(circuit: &C) -> Result<u32, KeyError> {
+    let rows = used_rows(circuit)? + RESERVED_ROWS;
+    let k = rows.next_power_of_two().trailing_zeros().max(MIN_K);
+    if k > MAX_K {
+        return Err(KeyError::TooLarge { needed: k });
+    }
+    Ok(k)
+}
+
+/// Catches the one scalar `VerifyingKey::hash_into` writes: the key's transcript
+/// representative (the field itself is private in halo2_proofs 0.4).
+struct Recorder(Option<Fp>);
+
+impl Transcript<EqAffine, Challenge255<EqAffine>> for Recorder {
+    fn squeeze_challenge(&mut self) -> Challenge255<EqAffine> {
+        Challenge255::new(&[0; 64])
+    }
+    fn common_point(&mut self, _: EqAffine) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn common_scalar(&mut self, scalar: Fp) -> std::io::Result<()> {
+        self.0 = Some(scalar);
+        Ok(())
+    }
+}
+
+/// The verifying key's transcript representative: Blake2b-512 (personal
+/// `Halo2-Verify-Key`) of the `Debug` text of `vk.pinned()` (domain, constraint system,
+/// fixed and permutation commitments), reduced into Fp; little-endian bytes.
+pub fn vk_repr(vk: &VerifyingKey<EqAffine>) -> [u8; 32] {
+    use ff::PrimeField;
+    let mut r = Recorder(None);
+    vk.hash_into(&mut r).expect("recording cannot fail");
+    r.0.expect("hash_into writes one scalar").to_repr()
+}
+
