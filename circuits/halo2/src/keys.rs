@@ -23,7 +23,8 @@ use crate::circuit::ModelCircuit;
 use crate::params::{params, MAX_K, MIN_K};
 use crate::Fp;
 
-const MAGIC: &[u8; 8] = b"ZKSH2KEY";
+/// The first bytes of every key file.
+pub const MAGIC: &[u8; 8] = b"ZKSH2KEY";
 /// Version of the key file, bumped on any change of its layout or of the circuit.
 pub const KEY_VERSION: u32 = 1;
 const FIXED_LEN: usize = 8 + 4 + 4 + 4 + 32 + 4;

@@ -41,6 +41,23 @@ impl SchemeArg {
     }
 }
 
+/// `--backend`: which proof system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendArg {
+    /// Groth16 over BN254 (arkworks): 128-byte proofs, ~1 ms to verify; keys from a setup
+    /// whose randomness must be destroyed.
+    Groth16,
+    /// PLONK with IPA over the Pasta curves (halo2_proofs): no trusted setup, keys
+    /// derived from the architecture; ~6.5 KB proofs.
+    Halo2,
+}
+
+/// Whether the file at `path` is a halo2 key (by its magic).
+pub fn is_halo2_key(path: &Path) -> Result<bool> {
+    let magic = zkseal_halo2::keys::MAGIC;
+    Ok(read_prefix(path, magic.len())? == magic)
+}
+
 /// Reads and decodes the proving key for `arch`. Its header (the first bytes) is
 /// checked first: with `expected`, a key of another scheme is refused, and so is a
 /// circuit the machine cannot hold, before a key of gigabytes is read.

@@ -14,12 +14,15 @@ use rand::rngs::OsRng;
 use serde_json::json;
 use zkseal_circuits::input::{parse_input, parse_samples};
 use zkseal_prover::batch::prove_batch;
-use zkseal_prover::commit::SaltFile;
+use zkseal_circuits::commitment::Salt;
+use zkseal_circuits::Model;
+use zkseal_halo2::prove::Halo2Prover;
+use zkseal_prover::commit::{commitment_record, SaltFile};
 use zkseal_prover::prove::Prover;
 use zkseal_verifier::CommitmentRecord;
 
-use super::{load_model, load_proving_key, SchemeArg};
-use crate::files::{read_text, write_atomic, MAX_INPUT_BYTES};
+use super::{is_halo2_key, load_model, load_proving_key, BackendArg, SchemeArg};
+use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};
 
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["input", "batch"])))]
@@ -29,6 +32,10 @@ pub struct Prove {
     /// The proving key (from `zkseal setup`); proofs use its commitment scheme.
     #[arg(long)]
     pk: PathBuf,
+    /// Refuse a key of another proof system (the key decides: a halo2 key proves with
+    /// halo2).
+    #[arg(long, value_enum)]
+    backend: Option<BackendArg>,
     /// Refuse a key of another commitment scheme.
     #[arg(long, value_enum)]
     scheme: Option<SchemeArg>,
@@ -89,6 +96,15 @@ impl Prove {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
             None => None,
         };
+        let halo2 = is_halo2_key(&self.pk)?;
+        match (self.backend, halo2) {
+            (Some(BackendArg::Halo2), false) => bail!("{} is not a halo2 key", self.pk.display()),
+            (Some(BackendArg::Groth16), true) => bail!("{} is a halo2 key, not a Groth16 one", self.pk.display()),
+            _ => {}
+        }
+        if halo2 {
+            return self.run_halo2(&model, &salt, record);
+        }
         let key = load_proving_key(&self.pk, &model.arch, self.scheme)?;
         let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
         if let Some(batch) = &self.batch {
@@ -112,6 +128,44 @@ impl Prove {
         Ok(())
     }
 }
+
+impl Prove {
+    /// A halo2 key: the record (the given one, or this salt's) must hold the Pallas
+    /// commitment the proofs open.
+    fn run_halo2(&self, model: &Model, salt: &Salt, record: Option<CommitmentRecord>) -> Result<()> {
+        if self.scheme == Some(SchemeArg::Lego) {
+            bail!("halo2 keys use the Poseidon scheme");
+        }
+        if self.batch.is_some() {
+            bail!("--batch is not supported with halo2 keys yet: prove each input with --input");
+        }
+        let record = match record {
+            Some(r) => r,
+            None => commitment_record(model, salt, None)?,
+        };
+        let key = read_limited(&self.pk, MAX_HALO2_KEY_BYTES)?;
+        let prover = Halo2Prover::new(model, &key, salt, &record).with_context(|| format!("{}", self.pk.display()))?;
+        let path = self.input.as_ref().expect("clap requires --input or --batch");
+        let text = read_text(path, MAX_INPUT_BYTES)?;
+        let inputs = match prover.inferences() {
+            1 => vec![parse_input(&text).with_context(|| format!("{}", path.display()))?],
+            _ => parse_samples(&text, model.arch.input.len()).with_context(|| format!("{}", path.display()))?,
+        };
+        let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
+        let bundle = prover.prove_all(&refs)?;
+        write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
+        if self.json {
+            let out = json!({ "proof": self.output, "inferences": bundle.inferences, "output": bundle.output_float });
+            println!("{out}");
+        } else {
+            println!("wrote {} (halo2, output {:?})", self.output.display(), bundle.output_float);
+        }
+        Ok(())
+    }
+}
+
+/// Largest halo2 key read (the file holds the architecture, not the key itself).
+const MAX_HALO2_KEY_BYTES: usize = 64 << 20;
 
 /// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal and the
 /// output is not JSON; stops between chunks at the deadline or on a signal.

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use zkseal_verifier::{verify_bytes, CommitmentRecord, ProofBundle, Verifier};
+use zkseal_halo2::verify::Halo2Verifier;
+use zkseal_halo2::BACKEND_HALO2;
+use zkseal_verifier::{verify_bytes, CommitmentRecord, ProofBundle, Verifier, VerifyError};
 
 use crate::files::read_limited;
 
@@ -48,6 +50,21 @@ impl Verify {
             Ok(f) => f,
             Err(e) => return self.report(2, "unreadable", &e, None),
         };
+        // The bundle's backend decides which verifier reads it.
+        let backend = serde_json::from_slice::<serde_json::Value>(&bundle)
+            .ok()
+            .and_then(|b| b.get("backend").and_then(|v| v.as_str()).map(str::to_string));
+        if backend.as_deref() == Some(BACKEND_HALO2) {
+            return match zkseal_halo2::verify::verify_bytes(&vk, &record, &bundle) {
+                Ok(b) => self.report(
+                    0,
+                    "valid",
+                    "the proof is valid",
+                    Some(json!({ "model_id": b.model_id, "backend": BACKEND_HALO2, "inferences": b.inferences, "output": b.output_float, "output_int": b.output })),
+                ),
+                Err(e) => self.refused(e),
+            };
+        }
         match verify_bytes(&vk, &record, &bundle) {
             Ok(v) => self.report(
                 0,
@@ -55,8 +72,15 @@ impl Verify {
                 "the proof is valid",
                 Some(json!({ "model_id": v.model_id, "inferences": v.inferences, "output": v.output_float, "output_int": v.output })),
             ),
-            Err(e) if e.is_malformed() => self.report(2, "malformed", &e.to_string(), None),
-            Err(e) => self.report(1, "invalid", &e.to_string(), None),
+            Err(e) => self.refused(e),
+        }
+    }
+
+    fn refused(&self, e: VerifyError) -> i32 {
+        if e.is_malformed() {
+            self.report(2, "malformed", &e.to_string(), None)
+        } else {
+            self.report(1, "invalid", &e.to_string(), None)
         }
     }
 
@@ -84,11 +108,16 @@ type BatchLines = Vec<(usize, Result<ProofBundle, String>)>;
 
 impl Verify {
     fn run_batch(&self, batch: &PathBuf) -> i32 {
-        let loaded = (|| -> Result<(Verifier, BatchLines), String> {
+        let loaded = (|| -> Result<(AnyVerifier, BatchLines), String> {
             let read = |p: &PathBuf, limit| read_limited(p, limit).map_err(|e| format!("{e:#}"));
             let record: CommitmentRecord = serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?)
                 .map_err(|e| format!("{}: malformed commitment record: {e}", self.commitment.display()))?;
-            let verifier = Verifier::new(&read(&self.vk, MAX_BYTES)?, &record).map_err(|e| e.to_string())?;
+            let key = read(&self.vk, MAX_BYTES)?;
+            let verifier = if key.starts_with(zkseal_halo2::keys::MAGIC) {
+                AnyVerifier::Halo2(Box::new(Halo2Verifier::new(&key, &record).map_err(|e| e.to_string())?))
+            } else {
+                AnyVerifier::Groth16(Box::new(Verifier::new(&key, &record).map_err(|e| e.to_string())?))
+            };
             let text = String::from_utf8(read(batch, MAX_BATCH_BYTES)?)
                 .map_err(|_| format!("{} is not UTF-8", batch.display()))?;
             let lines = text
@@ -104,7 +133,12 @@ impl Verify {
             Err(e) => return self.report(2, "malformed", &e, None),
         };
         let bundles: Vec<ProofBundle> = lines.iter().filter_map(|(_, b)| b.as_ref().ok().cloned()).collect();
-        let mut verdicts = verifier.verify_batch(&bundles).into_iter();
+        let mut verdicts = match &verifier {
+            AnyVerifier::Groth16(v) => v.verify_batch(&bundles).into_iter().map(|r| r.map(|_| ())).collect(),
+            // One derived key for the whole file; each proof checked on its own.
+            AnyVerifier::Halo2(v) => bundles.iter().map(|b| v.verify(b)).collect::<Vec<_>>(),
+        }
+        .into_iter();
         let (mut valid, mut invalid, mut malformed) = (0, 0, 0);
         for (line, bundle) in &lines {
             let (status, reason) = match bundle {
@@ -144,6 +178,12 @@ impl Verify {
             0
         }
     }
+}
+
+/// The verifier a batch's key calls for.
+enum AnyVerifier {
+    Groth16(Box<Verifier>),
+    Halo2(Box<Halo2Verifier>),
 }
 
 /// A batch line: a bundle, or `prove --batch`'s `{"line", "bundle"}` / `{"line", "error"}`.
