@@ -6,6 +6,7 @@
 #   bash benches/ezkl_compare.sh                               # mlp_small,cnn_small; all phases
 #   MODELS=mlp_small bash benches/ezkl_compare.sh
 #   SCHEME=poseidon bash benches/ezkl_compare.sh                # zkseal's in-circuit Poseidon scheme
+#   BACKEND=halo2 SCHEME=poseidon bash benches/ezkl_compare.sh  # zkseal's transparent halo2 backend
 #   MODELS=mlp_wide EZKL_MODES=fixed bash benches/ezkl_compare.sh  # EZKL with weights baked in
 #   PHASES=zkseal bash benches/ezkl_compare.sh                 # zkseal only (no Python needed)
 #   PHASES=summary bash benches/ezkl_compare.sh                # re-print the summary of an earlier run
@@ -32,6 +33,7 @@ PROVE_REPS=${PROVE_REPS:-3}
 VERIFY_REPS=${VERIFY_REPS:-5}
 SETUP_REPS=${SETUP_REPS:-2}
 SCHEME=${SCHEME:-lego}
+BACKEND=${BACKEND:-groth16}
 EZKL_MODES=${EZKL_MODES:-hashed}
 WORK=${WORK:-${TMPDIR:-/tmp}/zkcmp}
 EZKL_WORK=${EZKL_WORK:-${TMPDIR:-/tmp}/ezkl-peer}
@@ -80,7 +82,7 @@ if has_phase zkseal; then
     measure "$m" import 1 "$ZKSEAL" import "$MODEL_DIR/$m.onnx" -o "$W/m.zkq" --calibration "$MODEL_DIR/${m}_cal.json"
     for r in $(seq 1 "$SETUP_REPS"); do
       keys=$W/keys; [ "$r" = 1 ] || keys=$W/keys$r
-      measure "$m" setup "$r" "$ZKSEAL" setup "$W/m.zkq" -o "$keys" --scheme "$SCHEME"
+      measure "$m" setup "$r" "$ZKSEAL" setup "$W/m.zkq" -o "$keys" --scheme "$SCHEME" --backend "$BACKEND"
     done
     measure "$m" commit 1 "$ZKSEAL" commit "$W/m.zkq" --pk "$W/keys/proving.key" --scheme "$SCHEME" \
       -o "$W/c.json" --salt "$W/salt.json"

@@ -121,6 +121,12 @@ fn duplicated_missing_or_unknown_fields_are_refused() {
                 let mut m = doc.clone();
                 m.remove(key);
                 let (r, b) = pair(text(&m));
+                // The halo2 backend's value: Groth16 proofs do not open it (version 2
+                // records lack it).
+                if key == "commitment_pallas" {
+                    assert!(verify_bytes(&p.vk, r.as_bytes(), b.as_bytes()).is_ok(), "{scheme:?}: {key} missing");
+                    continue;
+                }
                 // Optional (Lego-only) fields: missing, they no longer match the other file.
                 let optional = matches!(key.as_str(), "commitment_point" | "vk_digest");
                 check(&format!("{name}.{key} missing"), &r, &b, !optional);
