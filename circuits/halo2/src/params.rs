@@ -21,7 +21,15 @@ pub const MIN_K: u32 = 10;
 pub const MAX_K: u32 = 20;
 
 /// blake3 of `Params::new(k).write(..)` for the `k` whose files are cached.
-pub const PINNED: [(u32, &str); 0] = [];
+pub const PINNED: [(u32, &str); 7] = [
+    (10, "2de4cf220fdf8f6ae21aee51685c11c9d211dd474f7ae15595a8084f854d0603"),
+    (11, "46d2cc8da807c681ba7301f789a7a388bf9f2ea74e37f1bd1defbb6b82c4d25e"),
+    (12, "657e0b22474bfe35b547cbaa17f19afad7bbaf3461bb214cd4739bfc1e42ff15"),
+    (13, "2c7eb351c10632d63279fb2342ac3a547bc93a9b4835a8027f5cb7ca5d09b890"),
+    (14, "f81c051458c5751ffed06b3d9295f62b1254db75632574b242265ab0c0f84869"),
+    (15, "4011c4b95d21a0a3dbe2492b667f496a12bfd6e288fc733e712287abd977ba8d"),
+    (16, "c5710a9cf4a80cbdd8369a6e63844ecda8d62d70dc7234ee5fd3be73cdc2f6a4"),
+];
 
 /// The parameters for `2^k` rows, made once per process (from the file cache when it
 /// holds the pinned bytes).
@@ -92,6 +100,36 @@ fn write_atomic(path: &Path, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pinned_digests_are_params_new() {
+        for k in [10, 11] {
+            assert_eq!(blake3::hash(&to_bytes(&Params::new(k))).to_hex().as_str(), pinned(k).unwrap(), "k = {k}");
+        }
+    }
+
+    #[test]
+    fn the_file_cache_is_used_only_with_the_pinned_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("halo2-ipa-vesta-k10.params");
+        let fresh = to_bytes(&load_or_make(10, Some(dir.path())));
+        assert_eq!(std::fs::read(&file).unwrap(), fresh, "written on first use");
+        assert_eq!(to_bytes(&load_or_make(10, Some(dir.path()))), fresh, "read back");
+        // A planted file (another valid encoding: the k = 10 bytes with one generator
+        // swapped) is not trusted: made again and rewritten.
+        let mut planted = fresh.clone();
+        let (a, b) = (4 + 32, 4 + 64);
+        let first: Vec<u8> = planted[a..b].to_vec();
+        planted.copy_within(b..b + 32, a);
+        planted[b..b + 32].copy_from_slice(&first);
+        std::fs::write(&file, &planted).unwrap();
+        assert_eq!(to_bytes(&load_or_make(10, Some(dir.path()))), fresh);
+        assert_eq!(std::fs::read(&file).unwrap(), fresh);
+        // A truncated one too; and an unpinned k writes nothing.
+        std::fs::write(&file, &fresh[..100]).unwrap();
+        assert_eq!(to_bytes(&load_or_make(10, Some(dir.path()))), fresh);
+        assert!(!dir.path().join("halo2-ipa-vesta-k17.params").exists());
+    }
 
     /// Prints the digests to pin: `cargo test -p zkseal-halo2 --release print_params_digests -- --ignored --nocapture`.
     #[test]
