@@ -54,6 +54,40 @@ fn every_op_fixture_matches_the_evaluator() {
     }
 }
 
+#[test]
+fn other_weights_or_salt_do_not_open_the_commitment() {
+    let (_, model) = digits_model("torch_cnn_s2");
+    let arch = &model.arch;
+    let (inputs, _) = digits_test();
+    let x = quantize_input(arch, &inputs[0]).unwrap();
+    let digest = architecture_digest(arch);
+    let salt = Salt([5; 32]);
+    let c = commitment::commit(arch, &digest, &model.weights, &salt);
+    let holds = |weights: &zkseal_circuits::quant::arch::Weights, salt: &Salt| {
+        let y = evaluate(arch, weights, &x).unwrap().output().to_vec();
+        let circuit = ModelCircuit {
+            arch,
+            arch_digest: digest,
+            inferences: 1,
+            witness: Some(Witness { weights, salt, inputs: vec![x.clone()] }),
+        };
+        let public = instance(c, std::slice::from_ref(&x), &[y]);
+        MockProver::run(min_k(&circuit).unwrap(), &circuit, vec![public]).unwrap().verify().is_ok()
+    };
+    assert!(holds(&model.weights, &salt));
+    // One weight of each layer changed (its output recomputed honestly): the commitment
+    // no longer opens.
+    for layer in 0..model.weights.layers.len() {
+        let mut w = model.weights.clone();
+        w.layers[layer].weight[0] += 1;
+        assert!(!holds(&w, &salt), "layer {layer}'s weight changed");
+        let mut w = model.weights.clone();
+        w.layers[layer].bias[0] -= 1;
+        assert!(!holds(&w, &salt), "layer {layer}'s bias changed");
+    }
+    assert!(!holds(&model.weights, &Salt([6; 32])), "another salt");
+}
+
 /// Setup, commit and prove test input `seed` of a bundled model.
 fn prove(name: &str, seed: usize) -> (Model, Vec<u8>, zkseal_verifier::CommitmentRecord, ProofBundle) {
     let (_, model) = digits_model(name);

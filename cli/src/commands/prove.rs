@@ -19,7 +19,7 @@ use zkseal_circuits::Model;
 use zkseal_halo2::prove::Halo2Prover;
 use zkseal_prover::commit::{commitment_record, SaltFile};
 use zkseal_prover::prove::Prover;
-use zkseal_verifier::CommitmentRecord;
+use zkseal_verifier::{CommitmentRecord, ProofBundle};
 
 use super::{is_halo2_key, load_model, load_proving_key, BackendArg, SchemeArg};
 use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};
@@ -110,20 +110,30 @@ impl Prove {
         if let Some(batch) = &self.batch {
             return run_batch(&prover, batch, &self.output, self.json, self.timeout);
         }
+        let inputs = self.inputs(prover.inferences(), model.arch.input.len())?;
+        let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
+        self.write(&prover.prove_all(&refs, &mut OsRng)?, "")
+    }
+
+    /// The `--input` file's inputs: one, or `B` for a key of `B` inferences per proof.
+    fn inputs(&self, inferences: usize, input_len: usize) -> Result<Vec<Vec<f64>>> {
         let path = self.input.as_ref().expect("clap requires --input or --batch");
         let text = read_text(path, MAX_INPUT_BYTES)?;
-        let inputs = match prover.inferences() {
-            1 => vec![parse_input(&text).with_context(|| format!("{}", path.display()))?],
-            _ => parse_samples(&text, model.arch.input.len()).with_context(|| format!("{}", path.display()))?,
-        };
-        let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-        let bundle = prover.prove_all(&refs, &mut OsRng)?;
-        write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
+        let at = || format!("{}", path.display());
+        Ok(match inferences {
+            1 => vec![parse_input(&text).with_context(at)?],
+            _ => parse_samples(&text, input_len).with_context(at)?,
+        })
+    }
+
+    /// Writes the bundle and reports it.
+    fn write(&self, bundle: &ProofBundle, tag: &str) -> Result<()> {
+        write_atomic(&self.output, serde_json::to_string_pretty(bundle)?.as_bytes())?;
         if self.json {
             let out = json!({ "proof": self.output, "inferences": bundle.inferences, "output": bundle.output_float });
             println!("{out}");
         } else {
-            println!("wrote {} (output {:?})", self.output.display(), bundle.output_float);
+            println!("wrote {} ({tag}output {:?})", self.output.display(), bundle.output_float);
         }
         Ok(())
     }
@@ -145,22 +155,9 @@ impl Prove {
         };
         let key = read_limited(&self.pk, MAX_HALO2_KEY_BYTES)?;
         let prover = Halo2Prover::new(model, &key, salt, &record).with_context(|| format!("{}", self.pk.display()))?;
-        let path = self.input.as_ref().expect("clap requires --input or --batch");
-        let text = read_text(path, MAX_INPUT_BYTES)?;
-        let inputs = match prover.inferences() {
-            1 => vec![parse_input(&text).with_context(|| format!("{}", path.display()))?],
-            _ => parse_samples(&text, model.arch.input.len()).with_context(|| format!("{}", path.display()))?,
-        };
+        let inputs = self.inputs(prover.inferences(), model.arch.input.len())?;
         let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-        let bundle = prover.prove_all(&refs)?;
-        write_atomic(&self.output, serde_json::to_string_pretty(&bundle)?.as_bytes())?;
-        if self.json {
-            let out = json!({ "proof": self.output, "inferences": bundle.inferences, "output": bundle.output_float });
-            println!("{out}");
-        } else {
-            println!("wrote {} (halo2, output {:?})", self.output.display(), bundle.output_float);
-        }
-        Ok(())
+        self.write(&prover.prove_all(&refs)?, "halo2, ")
     }
 }
 
