@@ -209,6 +209,29 @@ fn every_tampering_is_refused() {
 }
 
 #[test]
+fn several_inferences_in_one_proof() {
+    let (_, model) = digits_model("sklearn_mlp");
+    let (file, _) = setup(&model.arch, 3).expect("setup");
+    let key = file.to_bytes();
+    let salt = Salt([8; 32]);
+    let record = commitment_record(&model, &salt, None).unwrap();
+    let (inputs, _) = digits_test();
+    let prover = Halo2Prover::new(&model, &key, &salt, &record).unwrap();
+    assert!(prover.prove_all(&[&inputs[0], &inputs[1]]).is_err(), "two inputs for a key of three");
+    let bundle = prover.prove_all(&[&inputs[0], &inputs[1], &inputs[2]]).expect("prove");
+    assert_eq!((bundle.inferences, bundle.input.len(), bundle.output.len()), (3, 3 * 64, 3 * 10));
+    let verifier = Halo2Verifier::new(&key, &record).unwrap();
+    verifier.verify(&bundle).expect("valid");
+    // The second and third inferences' outputs swapped.
+    let mut b = bundle.clone();
+    let (first, rest) = b.output.split_at_mut(20);
+    first[10..].swap_with_slice(&mut rest[..10]);
+    b.output_float = zkseal_circuits::quant::eval::dequantize(model.arch.output(), &b.output);
+    assert_ne!(b.output, bundle.output);
+    assert_eq!(verifier.verify(&b), Err(VerifyError::ProofCheckFailed));
+}
+
+#[test]
 fn key_files_refuse_damage() {
     let (_, model) = digits_model("torch_mlp");
     let (file, _) = setup(&model.arch, 1).unwrap();
@@ -229,6 +252,18 @@ fn key_files_refuse_damage() {
     forged.vk_repr[0] ^= 1;
     let forged = KeyFile::from_bytes(&forged.to_bytes()).unwrap();
     assert!(matches!(forged.verifying_key(), Err(KeyError::Derivation(_))));
+    // Another k than the architecture's, with a correct checksum: refused before any
+    // parameters are made (a hostile file cannot make a verifier derive 2^20 rows).
+    let mut big = file.clone();
+    big.k = 20;
+    let big = KeyFile::from_bytes(&big.to_bytes()).unwrap();
+    assert!(matches!(big.verifying_key(), Err(KeyError::Malformed(m)) if m.contains("needs k = 12")));
+    // A B whose circuit cannot fit: refused from the lower bound, not laid out.
+    let mut many = file.clone();
+    many.inferences = 1 << 16;
+    let many = KeyFile::from_bytes(&many.to_bytes()).unwrap();
+    assert!(matches!(many.verifying_key(), Err(KeyError::TooLarge { .. })));
+    assert!(matches!(setup(&model.arch, 1 << 16), Err(KeyError::TooLarge { .. })));
     // k or B out of range, with a correct checksum.
     for (k, b) in [(9, 1), (21, 1), (12, 0), (12, 1 << 20)] {
         let mut f = file.clone();

@@ -118,8 +118,14 @@ impl KeyFile {
         ModelCircuit { arch: &self.arch, arch_digest: self.arch_digest, inferences: self.inferences as usize, witness: None }
     }
 
-    /// Derives the verifying key and checks it is the one the file names.
+    /// Derives the verifying key and checks it is the one the file names. The file's `k`
+    /// must be the architecture's (a hostile file cannot ask for larger parameters than
+    /// the circuit needs).
     pub fn verifying_key(&self) -> Result<VerifyingKey<EqAffine>, KeyError> {
+        let needed = min_k(&self.circuit())?;
+        if needed != self.k {
+            return Err(KeyError::Malformed(format!("k = {} but the architecture needs k = {needed}", self.k)));
+        }
         let vk = keygen_vk(&params(self.k), &self.circuit()).map_err(|e| KeyError::Keygen(e.to_string()))?;
         if vk_repr(&vk) != self.vk_repr {
             return Err(KeyError::Derivation("transcript representative"));
@@ -140,6 +146,7 @@ pub fn setup(arch: &Architecture, inferences: u32) -> Result<(KeyFile, ProvingKe
     if !(1..=MAX_INFERENCES).contains(&inferences) {
         return Err(KeyError::Malformed(format!("{inferences} inferences per proof (1..={MAX_INFERENCES})")));
     }
+    arch.validate().map_err(|e| KeyError::Malformed(format!("architecture: {e}")))?;
     let arch_digest = architecture_digest(arch);
     let circuit = ModelCircuit { arch, arch_digest, inferences: inferences as usize, witness: None };
     let k = min_k(&circuit)?;
@@ -163,8 +170,25 @@ pub fn used_rows<C: Circuit<Fp> + std::fmt::Debug>(circuit: &C) -> Result<usize,
         .ok_or_else(|| KeyError::Keygen("cannot read the circuit's row count".into()))
 }
 
-/// The smallest `k` whose `2^k` rows hold the circuit.
-pub fn min_k<C: Circuit<Fp> + std::fmt::Debug>(circuit: &C) -> Result<u32, KeyError> {
+/// A lower bound on the rows of the circuit of `arch` with `inferences` inferences,
+/// computed without laying it out: the instance column, one range row per input and
+/// committed value, a quarter row per multiply-accumulate or window read.
+pub fn rows_lower_bound(arch: &Architecture, inferences: u32) -> u128 {
+    let b = inferences as u128;
+    let instance = 1 + b * (arch.input.len() + arch.output().len()) as u128;
+    let range = arch.parameter_count() as u128 + b * arch.input.len() as u128;
+    let arith = b * arch.work() as u128 / 4;
+    instance.max(range).max(arith)
+}
+
+/// The smallest `k` whose `2^k` rows hold the circuit. A circuit whose lower bound
+/// already passes `2^MAX_K` rows is refused before it is laid out.
+pub fn min_k(circuit: &ModelCircuit<'_>) -> Result<u32, KeyError> {
+    let bound = rows_lower_bound(circuit.arch, circuit.inferences as u32);
+    if bound + RESERVED_ROWS as u128 > 1 << MAX_K {
+        let needed = (bound + RESERVED_ROWS as u128).next_power_of_two().trailing_zeros();
+        return Err(KeyError::TooLarge { needed });
+    }
     let rows = used_rows(circuit)? + RESERVED_ROWS;
     let k = rows.next_power_of_two().trailing_zeros().max(MIN_K);
     if k > MAX_K {
