@@ -21,8 +21,10 @@ use serde::{Deserialize, Serialize};
 use zkseal_circuits::input::parse_jsonl_line;
 use zkseal_verifier::ProofBundle;
 
+use zkseal_halo2::prove::Halo2Prover;
+
 use crate::prove::Prover;
-use crate::resources::{available_memory, proofs_in_flight};
+use crate::resources::{available_memory, groth16_proof_bytes, proofs_in_flight};
 use crate::ProverError;
 
 /// Proofs per core between two syncs of the output.
@@ -65,11 +67,60 @@ pub struct BatchSummary {
     pub remaining: usize,
 }
 
+/// What `prove_batch` needs of a prover; both backends' provers have it.
+pub trait BatchProver: Sync {
+    /// `B`: inferences per proof.
+    fn inferences(&self) -> usize;
+    fn model_id(&self) -> &str;
+    /// Whether `bundle` was made with this prover's key and commitment.
+    fn made(&self, bundle: &ProofBundle) -> bool;
+    /// Bytes one proof in flight needs beyond the shared key.
+    fn proof_bytes(&self) -> u64;
+    /// One proof of `inputs` (`B` of them), or why there is none.
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String>;
+}
+
+impl BatchProver for Prover<'_> {
+    fn inferences(&self) -> usize {
+        Prover::inferences(self)
+    }
+    fn model_id(&self) -> &str {
+        Prover::model_id(self)
+    }
+    fn made(&self, bundle: &ProofBundle) -> bool {
+        Prover::made(self, bundle)
+    }
+    fn proof_bytes(&self) -> u64 {
+        groth16_proof_bytes(self.domain())
+    }
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String> {
+        self.prove_all(inputs, &mut OsRng).map_err(|e| e.to_string())
+    }
+}
+
+impl BatchProver for Halo2Prover<'_> {
+    fn inferences(&self) -> usize {
+        Halo2Prover::inferences(self)
+    }
+    fn model_id(&self) -> &str {
+        Halo2Prover::model_id(self)
+    }
+    fn made(&self, bundle: &ProofBundle) -> bool {
+        Halo2Prover::made(self, bundle)
+    }
+    fn proof_bytes(&self) -> u64 {
+        Halo2Prover::proof_bytes(self)
+    }
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String> {
+        self.prove_all(inputs).map_err(|e| e.to_string())
+    }
+}
+
 /// Proves every input line not yet in `output`; `progress(done, total)` (in proofs)
 /// after each chunk. `stop()` is asked before each chunk: when it says so, the run ends
 /// there, with the proofs so far written and synced.
 pub fn prove_batch(
-    prover: &Prover,
+    prover: &impl BatchProver,
     inputs: &Path,
     output: &Path,
     progress: &mut dyn FnMut(usize, usize),
@@ -88,7 +139,7 @@ pub fn prove_batch(
     let mut summary = BatchSummary { skipped: done.len(), ..Default::default() };
     // A chunk's proofs may all be in flight at once (a worker waiting inside one proof's
     // MSM can start another): fewer when memory holds fewer.
-    let chunk = proofs_in_flight(prover.domain(), PROOFS_PER_CORE * rayon::current_num_threads(), available_memory());
+    let chunk = proofs_in_flight(prover.proof_bytes(), PROOFS_PER_CORE * rayon::current_num_threads(), available_memory());
     let mut groups = Groups {
         lines: limited_lines(File::open(inputs).map_err(io("the inputs"))?, MAX_LINE_BYTES).enumerate(),
         size: group,
@@ -195,7 +246,7 @@ impl<L: Iterator<Item = (usize, std::io::Result<String>)>> Iterator for Groups<L
 }
 
 /// One proof of a group of input lines, or why there is none.
-fn prove_group(prover: &Prover, group: &[(usize, String)]) -> BatchLine {
+fn prove_group(prover: &impl BatchProver, group: &[(usize, String)]) -> BatchLine {
     let line_numbers: Vec<usize> = group.iter().map(|(l, _)| *l).collect();
     let proved = if group.len() != prover.inferences() {
         Err(format!(
@@ -211,7 +262,7 @@ fn prove_group(prover: &Prover, group: &[(usize, String)]) -> BatchLine {
             .collect::<Result<Vec<_>, _>>()
             .and_then(|inputs| {
                 let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-                prover.prove_all(&refs, &mut OsRng).map_err(|e| e.to_string())
+                prover.prove_inputs(&refs)
             })
     };
     let lines = (prover.inferences() > 1).then(|| line_numbers.clone());
@@ -224,7 +275,7 @@ fn prove_group(prover: &Prover, group: &[(usize, String)]) -> BatchLine {
 /// The input lines `output` already answers, after cutting a torn last line. Refuses
 /// a proofs file of another model, key or commitment, or with a damaged line before
 /// the last.
-fn resume(output: &Path, prover: &Prover) -> Result<HashSet<usize>, ProverError> {
+fn resume(output: &Path, prover: &impl BatchProver) -> Result<HashSet<usize>, ProverError> {
     let model_id = prover.model_id();
     let io = |e: std::io::Error| ProverError::Io { what: "the proofs file", reason: e.to_string() };
     let mut done = HashSet::new();

@@ -54,10 +54,15 @@ pub fn check_machine(arch: &Architecture, scheme: Scheme, inferences: usize) -> 
 /// parameter MLP (1.55 GiB peak with a 778 MB key, domain 2^20); 1 KiB is allowed.
 const PROOF_BYTES_PER_DOMAIN_ELEMENT: u64 = 1024;
 
-/// How many proofs over a `domain`-sized circuit may be in flight at once: `wanted`,
-/// or fewer (at least one) when `available` bytes hold fewer.
-pub fn proofs_in_flight(domain: u64, wanted: usize, available: Option<u64>) -> usize {
-    let per_proof = domain.saturating_mul(PROOF_BYTES_PER_DOMAIN_ELEMENT).max(1);
+/// Bytes one Groth16 proof over a `domain`-sized circuit needs beyond the shared key.
+pub fn groth16_proof_bytes(domain: u64) -> u64 {
+    domain.saturating_mul(PROOF_BYTES_PER_DOMAIN_ELEMENT)
+}
+
+/// How many proofs of `per_proof` bytes each (beyond the shared key) may be in flight
+/// at once: `wanted`, or fewer (at least one) when `available` bytes hold fewer.
+pub fn proofs_in_flight(per_proof: u64, wanted: usize, available: Option<u64>) -> usize {
+    let per_proof = per_proof.max(1);
     match available {
         Some(avail) => wanted.min((avail / per_proof) as usize).max(1),
         None => wanted.max(1),
@@ -90,11 +95,13 @@ mod tests {
 
     #[test]
     fn proofs_in_flight_follow_the_memory() {
-        assert_eq!(proofs_in_flight(1 << 16, 8, Some(64 << 30)), 8);
-        assert_eq!(proofs_in_flight(1 << 20, 8, Some(3 << 30)), 3);
-        assert_eq!(proofs_in_flight(1 << 20, 8, Some(1 << 20)), 1, "never fewer than one");
-        assert_eq!(proofs_in_flight(1 << 20, 8, None), 8);
-        assert_eq!(proofs_in_flight(u64::MAX, 8, Some(u64::MAX)), 1);
+        let groth16 = groth16_proof_bytes;
+        assert_eq!(proofs_in_flight(groth16(1 << 16), 8, Some(64 << 30)), 8);
+        assert_eq!(proofs_in_flight(groth16(1 << 20), 8, Some(3 << 30)), 3);
+        assert_eq!(proofs_in_flight(groth16(1 << 20), 8, Some(1 << 20)), 1, "never fewer than one");
+        assert_eq!(proofs_in_flight(groth16(1 << 20), 8, None), 8);
+        assert_eq!(proofs_in_flight(groth16(u64::MAX), 8, Some(u64::MAX)), 1);
+        assert_eq!(proofs_in_flight(0, 8, Some(0)), 8);
     }
 
     #[test]

@@ -80,6 +80,25 @@ impl<'a> Halo2Prover<'a> {
         self.key.inferences as usize
     }
 
+    /// The model this prover proves.
+    pub fn model_id(&self) -> &str {
+        &self.record.model_id
+    }
+
+    /// Whether `bundle` names this prover's backend, key and commitment.
+    pub fn made(&self, bundle: &ProofBundle) -> bool {
+        bundle.backend == BACKEND_HALO2
+            && bundle.vk_digest == self.vk_digest
+            && Some(&bundle.commitment) == self.record.commitment_pallas.as_ref()
+    }
+
+    /// Bytes one proof in flight needs beyond the shared key: its advice, lookup and
+    /// quotient polynomials over the `8·2^k` extended domain. About 32 KiB per row
+    /// (mlp_small, k = 12: a 190 MiB process with the key; cnn_small, k = 13: 372 MiB).
+    pub fn proof_bytes(&self) -> u64 {
+        (1u64 << self.key.k) * (32 << 10)
+    }
+
     /// Proves `model(inputs[k])` for every `k` in one proof, and checks it verifies.
     pub fn prove_all(&self, inputs: &[&[f64]]) -> Result<ProofBundle, ProveError> {
         if inputs.len() != self.inferences() {

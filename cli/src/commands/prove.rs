@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use serde_json::json;
 use zkseal_circuits::input::{parse_input, parse_samples};
-use zkseal_prover::batch::prove_batch;
+use zkseal_prover::batch::{prove_batch, BatchProver};
 use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::Model;
 use zkseal_halo2::prove::Halo2Prover;
@@ -146,15 +146,15 @@ impl Prove {
         if self.scheme == Some(SchemeArg::Lego) {
             bail!("halo2 keys use the Poseidon scheme");
         }
-        if self.batch.is_some() {
-            bail!("--batch is not supported with halo2 keys yet: prove each input with --input");
-        }
         let record = match record {
             Some(r) => r,
             None => commitment_record(model, salt, None)?,
         };
         let key = read_limited(&self.pk, MAX_HALO2_KEY_BYTES)?;
         let prover = Halo2Prover::new(model, &key, salt, &record).with_context(|| format!("{}", self.pk.display()))?;
+        if let Some(batch) = &self.batch {
+            return run_batch(&prover, batch, &self.output, self.json, self.timeout);
+        }
         let inputs = self.inputs(prover.inferences(), model.arch.input.len())?;
         let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
         self.write(&prover.prove_all(&refs)?, "halo2, ")
@@ -166,7 +166,7 @@ const MAX_HALO2_KEY_BYTES: usize = 64 << 20;
 
 /// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal and the
 /// output is not JSON; stops between chunks at the deadline or on a signal.
-fn run_batch(prover: &Prover, inputs: &Path, output: &Path, json: bool, timeout: Option<Duration>) -> Result<()> {
+fn run_batch(prover: &impl BatchProver, inputs: &Path, output: &Path, json: bool, timeout: Option<Duration>) -> Result<()> {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     ctrlc::set_handler(move || {

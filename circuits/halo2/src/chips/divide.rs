@@ -203,8 +203,3 @@ impl DivideInstructions for DivideChip {
     }
 }
 
-/// Range rows one division takes.
-pub fn range_rows(spec: &DivSpec) -> usize {
-    let m = Width::unsigned(spec.remainder_bits()).rows();
-    m * (1 + spec.checks_upper() as usize) + 1
-}

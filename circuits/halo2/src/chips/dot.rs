@@ -38,11 +38,6 @@ impl DotConfig {
     }
 }
 
-/// Rows of a dot product of `n` terms.
-pub fn rows(n: usize) -> usize {
-    n.div_ceil(MACS) + 1
-}
-
 pub trait DotInstructions: Chip<Fp> {
     /// `b + Σ_i xs[i]·ws[i]`.
     fn dot(&self, layouter: &mut impl Layouter<Fp>, xs: &[Cell], ws: &[Cell], b: &Cell) -> Result<Cell, Error>;

@@ -80,14 +80,6 @@ impl Width {
     fn tags(bits: u32) -> [u32; LIMBS] {
         std::array::from_fn(|i| bits.saturating_sub(LIMB_BITS * i as u32).min(LIMB_BITS))
     }
-    /// Rows one check of this width takes.
-    pub fn rows(&self) -> usize {
-        if self.bits > ROW_BITS {
-            2
-        } else {
-            1
-        }
-    }
 }
 
 /// `value + offset` as the unsigned integer a row splits, or `u128::MAX` for a value
