@@ -101,7 +101,7 @@ mod tests {
         assert_eq!(proofs_in_flight(groth16(1 << 20), 8, Some(1 << 20)), 1, "never fewer than one");
         assert_eq!(proofs_in_flight(groth16(1 << 20), 8, None), 8);
         assert_eq!(proofs_in_flight(groth16(u64::MAX), 8, Some(u64::MAX)), 1);
-        assert_eq!(proofs_in_flight(0, 8, Some(0)), 8);
+        assert_eq!(proofs_in_flight(0, 8, Some(0)), 1, "no memory: one at a time");
     }
 
     #[test]
