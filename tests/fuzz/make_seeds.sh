@@ -36,6 +36,8 @@ for scheme in lego poseidon; do
   cp "$f/verifying.key" "seeds/keys/$scheme-verifying.key"
   head -c 100 "$work/keys-$scheme/proving.key" > "seeds/keys/$scheme-proving-key-prefix"
 done
+$zkseal setup "$work/model.zka" --backend halo2 -o "$work/keys-halo2" >/dev/null
+cp "$work/keys-halo2/verifying.key" seeds/keys/halo2.key
 cp "$work/input.json" seeds/record_and_bundle/input.json
 printf '0' > seeds/record_and_bundle/field-zero
 printf '21888242871839275222246405745257275088548364400416034343698204186575808495616' \
