@@ -37,7 +37,9 @@ fn bench(c: &mut Criterion) {
         c.bench_with_input(BenchmarkId::new("derive_vk", &id), &file, |b, f| {
             b.iter(|| black_box(f.verifying_key().expect("derives")))
         });
-        c.bench_with_input(BenchmarkId::new("prove", &id), &x, |b, x| b.iter(|| prover.prove_all(&[x]).expect("prove")));
+        c.bench_with_input(BenchmarkId::new("prove", &id), &x, |b, x| {
+            b.iter(|| prover.prove_all(&[x]).expect("prove"))
+        });
         c.bench_with_input(BenchmarkId::new("verify", &id), &bundle, |b, bundle| {
             b.iter(|| verifier.verify(bundle).expect("valid"))
         });

@@ -31,7 +31,7 @@ fn mock(model: &Model, input: &[f64]) -> (bool, bool) {
         arch,
         arch_digest: digest,
         inferences: 1,
-        witness: Some(Witness { weights: &model.weights, salt: &salt, inputs: vec![x.clone()] }),
+        witness: Some(Witness { weights: &model.weights, salt: &salt }),
     };
     let k = min_k(&circuit).expect("fits");
     let holds = |y: &[i64]| {
@@ -65,12 +65,8 @@ fn other_weights_or_salt_do_not_open_the_commitment() {
     let c = commitment::commit(arch, &digest, &model.weights, &salt);
     let holds = |weights: &zkseal_circuits::quant::arch::Weights, salt: &Salt| {
         let y = evaluate(arch, weights, &x).unwrap().output().to_vec();
-        let circuit = ModelCircuit {
-            arch,
-            arch_digest: digest,
-            inferences: 1,
-            witness: Some(Witness { weights, salt, inputs: vec![x.clone()] }),
-        };
+        let circuit =
+            ModelCircuit { arch, arch_digest: digest, inferences: 1, witness: Some(Witness { weights, salt }) };
         let public = instance(c, std::slice::from_ref(&x), &[y]);
         MockProver::run(min_k(&circuit).unwrap(), &circuit, vec![public]).unwrap().verify().is_ok()
     };
@@ -96,10 +92,8 @@ fn prove(name: &str, seed: usize) -> (Model, Vec<u8>, zkseal_verifier::Commitmen
     let salt = Salt([seed as u8; 32]);
     let record = commitment_record(&model, &salt, None).expect("record");
     let (inputs, _) = digits_test();
-    let bundle = Halo2Prover::new(&model, &key, &salt, &record)
-        .expect("prover")
-        .prove_all(&[&inputs[seed]])
-        .expect("prove");
+    let bundle =
+        Halo2Prover::new(&model, &key, &salt, &record).expect("prover").prove_all(&[&inputs[seed]]).expect("prove");
     (model, key, record, bundle)
 }
 
@@ -143,7 +137,8 @@ fn every_tampering_is_refused() {
     let verifier = Halo2Verifier::new(&key, &record).expect("key derives");
     verifier.verify(&bundle).expect("honest");
     let rejects = |b: &ProofBundle, why: &str| assert!(verifier.verify(b).is_err(), "{why} accepted");
-    let dq = |b: &mut ProofBundle| b.output_float = zkseal_circuits::quant::eval::dequantize(model.arch.output(), &b.output);
+    let dq =
+        |b: &mut ProofBundle| b.output_float = zkseal_circuits::quant::eval::dequantize(model.arch.output(), &b.output);
 
     let mut b = bundle.clone();
     b.input[3] += 1;
@@ -198,10 +193,7 @@ fn every_tampering_is_refused() {
     // Another model's key: refused before any proof check.
     let (_, sk) = digits_model("sklearn_mlp");
     let (file, _) = setup(&sk.arch, 1).unwrap();
-    assert!(matches!(
-        Halo2Verifier::new(&file.to_bytes(), &record),
-        Err(VerifyError::ArchitectureMismatch { .. })
-    ));
+    assert!(matches!(Halo2Verifier::new(&file.to_bytes(), &record), Err(VerifyError::ArchitectureMismatch { .. })));
     // A record without the Pallas commitment.
     let mut old = record.clone();
     old.commitment_pallas = None;

@@ -80,7 +80,13 @@ fn halo2_flow_and_exit_codes() {
     let out: Value = serde_json::from_str(&ok(&batch)).unwrap();
     assert_eq!((out["proved"].as_u64(), out["already_there"].as_u64()), (Some(0), Some(3)));
     ok(&[
-        "verify", "--vk", p(&f.path("k1/verifying.key")), "--commitment", p(&f.path("rec.json")), "--batch", p(&proofs),
+        "verify",
+        "--vk",
+        p(&f.path("k1/verifying.key")),
+        "--commitment",
+        p(&f.path("rec.json")),
+        "--batch",
+        p(&proofs),
     ]);
 
     // Tampered public values: invalid (exit 1).
@@ -108,14 +114,20 @@ fn halo2_flow_and_exit_codes() {
     assert_eq!(f.verify("short.key", "proof.json").0, 2);
 
     // --batch: the honest proof and the tampered ones, named by line.
-    let lines = [&bundle, &serde_json::from_str::<Value>(&std::fs::read_to_string(f.path("t1.json")).unwrap()).unwrap()]
-        .iter()
-        .map(|b| serde_json::to_string(b).unwrap())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let lines =
+        [&bundle, &serde_json::from_str::<Value>(&std::fs::read_to_string(f.path("t1.json")).unwrap()).unwrap()]
+            .iter()
+            .map(|b| serde_json::to_string(b).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
     std::fs::write(f.path("batch.jsonl"), lines).unwrap();
     let out = common::zkseal(&[
-        "verify", "--vk", p(&f.path("k1/verifying.key")), "--commitment", p(&f.path("rec.json")), "--batch",
+        "verify",
+        "--vk",
+        p(&f.path("k1/verifying.key")),
+        "--commitment",
+        p(&f.path("rec.json")),
+        "--batch",
         p(&f.path("batch.jsonl")),
     ]);
     assert_eq!(out.status.code(), Some(1));

@@ -139,7 +139,8 @@ pub fn prove_batch(
     let mut summary = BatchSummary { skipped: done.len(), ..Default::default() };
     // A chunk's proofs may all be in flight at once (a worker waiting inside one proof's
     // MSM can start another): fewer when memory holds fewer.
-    let chunk = proofs_in_flight(prover.proof_bytes(), PROOFS_PER_CORE * rayon::current_num_threads(), available_memory());
+    let chunk =
+        proofs_in_flight(prover.proof_bytes(), PROOFS_PER_CORE * rayon::current_num_threads(), available_memory());
     let mut groups = Groups {
         lines: limited_lines(File::open(inputs).map_err(io("the inputs"))?, MAX_LINE_BYTES).enumerate(),
         size: group,

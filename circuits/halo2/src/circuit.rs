@@ -28,13 +28,11 @@ use crate::chips::{ArithColumns, Cell};
 use crate::commitment::PublicHeader;
 use crate::{fe, Fp};
 
-/// What the prover knows.
+/// What the prover knows beyond the instance (the inputs are read from it).
 #[derive(Clone, Debug)]
 pub struct Witness<'a> {
     pub weights: &'a Weights,
     pub salt: &'a Salt,
-    /// The quantized input of each inference.
-    pub inputs: Vec<Vec<i64>>,
 }
 
 /// The circuit of `arch` proving `inferences` inferences; no witness for key generation.

@@ -115,7 +115,12 @@ impl KeyFile {
 
     /// The circuit these keys are for.
     pub fn circuit(&self) -> ModelCircuit<'_> {
-        ModelCircuit { arch: &self.arch, arch_digest: self.arch_digest, inferences: self.inferences as usize, witness: None }
+        ModelCircuit {
+            arch: &self.arch,
+            arch_digest: self.arch_digest,
+            inferences: self.inferences as usize,
+            witness: None,
+        }
     }
 
     /// Derives the verifying key and checks it is the one the file names. The file's `k`
@@ -223,4 +228,3 @@ pub fn vk_repr(vk: &VerifyingKey<EqAffine>) -> [u8; 32] {
     vk.hash_into(&mut r).expect("recording cannot fail");
     r.0.expect("hash_into writes one scalar").to_repr()
 }
-

@@ -35,7 +35,10 @@ pub const PINNED: [(u32, &str); 7] = [
 /// holds the pinned bytes).
 pub fn params(k: u32) -> Arc<Params<EqAffine>> {
     assert!((MIN_K..=MAX_K).contains(&k), "k = {k} outside {MIN_K}..={MAX_K}");
-    static CACHE: OnceLock<Mutex<HashMap<u32, Arc<OnceLock<Arc<Params<EqAffine>>>>>>> = OnceLock::new();
+    // One slot per k, filled once: two threads asking for the same k wait for one
+    // derivation, for different k they do not wait for each other.
+    type Slot = Arc<OnceLock<Arc<Params<EqAffine>>>>;
+    static CACHE: OnceLock<Mutex<HashMap<u32, Slot>>> = OnceLock::new();
     let slot = CACHE.get_or_init(Default::default).lock().expect("not poisoned").entry(k).or_default().clone();
     slot.get_or_init(|| Arc::new(load_or_make(k, cache_dir().as_deref()))).clone()
 }
@@ -91,7 +94,11 @@ fn write_atomic(path: &Path, bytes: &[u8]) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let tmp = dir.join(format!(".{}.{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("params"), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("params"),
+        std::process::id()
+    ));
     if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

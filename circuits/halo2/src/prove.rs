@@ -116,7 +116,7 @@ impl<'a> Halo2Prover<'a> {
             arch,
             arch_digest: self.key.arch_digest,
             inferences: self.inferences(),
-            witness: Some(Witness { weights: &self.model.weights, salt: self.salt, inputs: quantized.clone() }),
+            witness: Some(Witness { weights: &self.model.weights, salt: self.salt }),
         };
         let mut transcript = Blake2bWrite::<_, EqAffine, Challenge255<_>>::init(vec![]);
         create_proof(&params(self.key.k), &self.pk, &[circuit], &[&[&public]], rand010::rng(), &mut transcript)

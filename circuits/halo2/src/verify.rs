@@ -64,7 +64,8 @@ impl Halo2Verifier {
         }
         let text = record.commitment_pallas.as_deref().ok_or_else(|| VerifyError::Malformed {
             what: "commitment record",
-            reason: "no commitment_pallas (the halo2 backend opens the Pallas commitment; re-run `zkseal commit`)".into(),
+            reason: "no commitment_pallas (the halo2 backend opens the Pallas commitment; re-run `zkseal commit`)"
+                .into(),
         })?;
         let commitment = fp_from_hex(text).ok_or_else(|| VerifyError::Malformed {
             what: "commitment record",
@@ -84,9 +85,9 @@ impl Halo2Verifier {
     /// Verifies one bundle.
     pub fn verify(&self, bundle: &ProofBundle) -> Result<(), VerifyError> {
         let instance = self.check(bundle)?;
-        let proof = unhex(&bundle.proof)
-            .filter(|p| p.len() <= MAX_PROOF_BYTES)
-            .ok_or_else(|| VerifyError::Malformed { what: "proof bundle", reason: "proof is not hex of at most 1 MiB".into() })?;
+        let proof = unhex(&bundle.proof).filter(|p| p.len() <= MAX_PROOF_BYTES).ok_or_else(|| {
+            VerifyError::Malformed { what: "proof bundle", reason: "proof is not hex of at most 1 MiB".into() }
+        })?;
         let p = params(self.key.k);
         let mut transcript = Blake2bRead::<_, EqAffine, Challenge255<_>>::init(&proof[..]);
         verify_proof(&p, &self.vk, SingleVerifier::new(&p), &[&[&instance]], &mut transcript)
@@ -102,14 +103,21 @@ impl Halo2Verifier {
             return Err(VerifyError::Backend(bundle.backend.clone()));
         }
         if bundle.scheme != SCHEME {
-            return Err(VerifyError::SchemeMismatch { key: SCHEME, what: "proof bundle", named: bundle.scheme.clone() });
+            return Err(VerifyError::SchemeMismatch {
+                key: SCHEME,
+                what: "proof bundle",
+                named: bundle.scheme.clone(),
+            });
         }
         let commitment = fp_from_hex(&bundle.commitment).ok_or_else(|| VerifyError::Malformed {
             what: "proof bundle",
             reason: "commitment is not 64 lower-case hex digits of a canonical field element".into(),
         })?;
         if bundle.model_id != self.record.model_id {
-            return Err(VerifyError::ModelMismatch { bundle: bundle.model_id.clone(), record: self.record.model_id.clone() });
+            return Err(VerifyError::ModelMismatch {
+                bundle: bundle.model_id.clone(),
+                record: self.record.model_id.clone(),
+            });
         }
         if commitment != self.commitment || bundle.commitment_point.is_some() {
             return Err(VerifyError::CommitmentMismatch);

@@ -38,7 +38,9 @@ fn load(layouter: &mut impl Layouter<Fp>, config: &ModelConfig, vals: &[Fp]) -> 
     let col = config.arith.advice[0];
     layouter.assign_region(
         || "load",
-        |mut region| vals.iter().enumerate().map(|(i, &v)| region.assign_advice(|| "v", col, i, || Value::known(v))).collect(),
+        |mut region| {
+            vals.iter().enumerate().map(|(i, &v)| region.assign_advice(|| "v", col, i, || Value::known(v))).collect()
+        },
     )
 }
 
@@ -91,7 +93,9 @@ impl Circuit<Fp> for Harness {
                 let chip = DivideChip::construct(c.divide.clone());
                 let wit = match wit {
                     None => spec.witness(acc.value().copied()),
-                    Some((q, r, s)) => DivWitness { q: Value::known(fe(*q)), r: Value::known(fe(*r)), sign: Value::known(fe(*s)) },
+                    Some((q, r, s)) => {
+                        DivWitness { q: Value::known(fe(*q)), r: Value::known(fe(*r)), sign: Value::known(fe(*s)) }
+                    }
                 };
                 vec![chip.assign(&mut layouter, &acc, *spec, wit)?]
             }
@@ -253,7 +257,7 @@ fn divide_refuses_tampered_witnesses() {
     refused(honest(6, -7, 1), vec![fe(6)]); // negative remainder
     refused(honest(5, 1, 0), vec![fe(5)]); // wrong sign
     refused(honest(5 + 256, 1 - 2048, 1), vec![fe(5 + 256)]); // output out of range
-    // The mean's second remainder check: div 6 (n = 3), r = 6 or 7 passes the 3-bit check alone.
+                                                              // The mean's second remainder check: div 6 (n = 3), r = 6 or 7 passes the 3-bit check alone.
     let spec = DivSpec::mean(3, 8);
     // 2·4 + 3 = 11 = 1·6 + 5
     ok(Case::Divide { acc: 4, spec, wit: Some((1, 5, 1)) }, vec![fe(1)]);

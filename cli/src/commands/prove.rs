@@ -12,11 +12,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use serde_json::json;
-use zkseal_circuits::input::{parse_input, parse_samples};
-use zkseal_prover::batch::{prove_batch, BatchProver};
 use zkseal_circuits::commitment::Salt;
+use zkseal_circuits::input::{parse_input, parse_samples};
 use zkseal_circuits::Model;
 use zkseal_halo2::prove::Halo2Prover;
+use zkseal_prover::batch::{prove_batch, BatchProver};
 use zkseal_prover::commit::{commitment_record, SaltFile};
 use zkseal_prover::prove::Prover;
 use zkseal_verifier::{CommitmentRecord, ProofBundle};
@@ -166,7 +166,13 @@ const MAX_HALO2_KEY_BYTES: usize = 64 << 20;
 
 /// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal and the
 /// output is not JSON; stops between chunks at the deadline or on a signal.
-fn run_batch(prover: &impl BatchProver, inputs: &Path, output: &Path, json: bool, timeout: Option<Duration>) -> Result<()> {
+fn run_batch(
+    prover: &impl BatchProver,
+    inputs: &Path,
+    output: &Path,
+    json: bool,
+    timeout: Option<Duration>,
+) -> Result<()> {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     ctrlc::set_handler(move || {

@@ -154,7 +154,10 @@ impl DivideChip {
                     ("division", mul * acc + half - q.clone() * div - r.clone()),
                     ("remainder complement", r2 - (rmax - r)),
                     ("sign is a bit", sign.clone() * (one.clone() - sign.clone())),
-                    ("signed magnitude", z - ((sign.clone() * Fp::from(2) - one.clone()) * q.clone() + sign.clone() - one)),
+                    (
+                        "signed magnitude",
+                        z - ((sign.clone() * Fp::from(2) - one.clone()) * q.clone() + sign.clone() - one),
+                    ),
                     ("output", y - q.clone() - relu * (sign * q.clone() - q)),
                 ],
             )
@@ -164,7 +167,13 @@ impl DivideChip {
 
     /// Lays out one division with a given witness (the honest one from
     /// `DivSpec::witness`, or a tampered one in tests) and its range checks.
-    pub fn assign(&self, layouter: &mut impl Layouter<Fp>, acc: &Cell, spec: DivSpec, wit: DivWitness) -> Result<Cell, Error> {
+    pub fn assign(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        acc: &Cell,
+        spec: DivSpec,
+        wit: DivWitness,
+    ) -> Result<Cell, Error> {
         let c = &self.config;
         let [acc_col, q_col, r_col, r2_col, sign_col, y_col, z_col, ..] = c.columns.advice;
         let (r, r2, z, y) = layouter.assign_region(
@@ -202,4 +211,3 @@ impl DivideInstructions for DivideChip {
         self.assign(layouter, acc, spec, spec.witness(acc.value().copied()))
     }
 }
-

@@ -96,7 +96,7 @@ impl DotChip {
             || "dot",
             |mut region| {
                 let mut acc = b.copy_advice(|| "bias", &mut region, c.acc(), 0)?;
-                for row in 0..rows {
+                for (row, next_acc) in accs.iter().enumerate() {
                     c.s_mac.enable(&mut region, row)?;
                     for j in 0..MACS {
                         match (xs.get(row * MACS + j), ws.get(row * MACS + j)) {
@@ -110,7 +110,7 @@ impl DotChip {
                             }
                         }
                     }
-                    acc = region.assign_advice(|| "acc", c.acc(), row + 1, || accs[row])?;
+                    acc = region.assign_advice(|| "acc", c.acc(), row + 1, || *next_acc)?;
                 }
                 Ok(acc)
             },

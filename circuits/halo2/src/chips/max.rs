@@ -62,7 +62,13 @@ impl MaxChip {
     }
 
     /// Lays out the window with a claimed maximum (tests claim wrong ones).
-    pub fn assign(&self, layouter: &mut impl Layouter<Fp>, window: &[Cell], bits: u32, claim: Value<Fp>) -> Result<Cell, Error> {
+    pub fn assign(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        window: &[Cell],
+        bits: u32,
+        claim: Value<Fp>,
+    ) -> Result<Cell, Error> {
         assert!(!window.is_empty(), "pooling windows are never empty");
         let c = &self.config;
         let [y_col, e_col, g_col, p_col, ..] = c.columns.advice;

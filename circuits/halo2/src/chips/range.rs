@@ -192,7 +192,13 @@ impl RangeChip {
 
     /// Range-checks the value already at `row` (and, for a wide width, writes `hi` at
     /// `row + 1`). Returns the rows used.
-    fn assign_check(&self, region: &mut Region<'_, Fp>, row: usize, value: Value<Fp>, width: Width) -> Result<usize, Error> {
+    fn assign_check(
+        &self,
+        region: &mut Region<'_, Fp>,
+        row: usize,
+        value: Value<Fp>,
+        width: Width,
+    ) -> Result<usize, Error> {
         let c = &self.config;
         assert!(width.bits <= MAX_BITS, "range checks take at most {MAX_BITS} bits, asked {}", width.bits);
         region.assign_fixed(|| "offset", c.offset, row, || Value::known(fe(width.offset())))?;
@@ -312,7 +318,8 @@ impl RangeInstructions for RangeChip {
                 let mut at = 0;
                 rows.clone()
                     .map(|row| {
-                        let v = region.assign_advice_from_instance(|| "public", instance, row, self.config.value, at)?;
+                        let v =
+                            region.assign_advice_from_instance(|| "public", instance, row, self.config.value, at)?;
                         at += self.assign_check(&mut region, at, v.value().copied(), width)?;
                         Ok(v)
                     })
