@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
     let x = test_sample();
     for name in MODELS {
         let model = quantized_model(name);
-        let (file, _) = setup(&model.arch, 1).expect("setup");
+        let file = setup(&model.arch, 1).expect("setup");
         let key = file.to_bytes();
         let salt = fresh_salt(&mut OsRng);
         let record = commitment_record(&model, &salt, None).expect("record");

@@ -25,15 +25,20 @@ echo "== prove";   $zkseal prove "$work/model.zkq" --pk "$work/keys/proving.key"
 echo "== verify";  $zkseal verify --vk "$work/keys/verifying.key" --commitment "$work/commitment.json" "$work/proof.json"
 echo "expected label: $(sed -E 's/.*"label": ?([0-9]+).*/\1/' "$work/input.json")"
 
+# expect_rejected KEYS_DIR PROOF: claim PROOF is about a slightly different input (1
+# added to its first integer); verify must exit 1.
+expect_rejected() {
+  perl -0pe 's/("input": \[\s*)(-?\d+)/$1.($2+1)/e' "$2" > "$work/tampered.json"
+  set +e
+  $zkseal verify --vk "$1/verifying.key" --commitment "$work/commitment.json" "$work/tampered.json"
+  local code=$?
+  set -e
+  [ "$code" -eq 1 ] || { echo "tampered proof: expected exit 1, got $code"; exit 1; }
+  echo "rejected as expected"
+}
+
 echo "== verify a tampered proof (must fail with exit 1)"
-# Claim the proof is about a slightly different input: add 1 to its first integer.
-perl -0pe 's/("input": \[\s*)(-?\d+)/$1.($2+1)/e' "$work/proof.json" > "$work/tampered.json"
-set +e
-$zkseal verify --vk "$work/keys/verifying.key" --commitment "$work/commitment.json" "$work/tampered.json"
-code=$?
-set -e
-[ "$code" -eq 1 ] || { echo "tampered proof: expected exit 1, got $code"; exit 1; }
-echo "rejected as expected"
+expect_rejected "$work/keys" "$work/proof.json"
 
 echo "== the same flow on the transparent backend (halo2: no trusted setup)"
 # Keys derived from the architecture alone: anyone can re-run this and compare the bytes.
@@ -42,10 +47,4 @@ $zkseal setup "$work/model.zka" --backend halo2 -o "$work/keys-halo2"
 $zkseal prove "$work/model.zkq" --pk "$work/keys-halo2/proving.key" --salt "$work/salt.json" \
   --input "$work/input.json" --commitment "$work/commitment.json" -o "$work/proof-halo2.json"
 $zkseal verify --vk "$work/keys-halo2/verifying.key" --commitment "$work/commitment.json" "$work/proof-halo2.json"
-perl -0pe 's/("input": \[\s*)(-?\d+)/$1.($2+1)/e' "$work/proof-halo2.json" > "$work/tampered-halo2.json"
-set +e
-$zkseal verify --vk "$work/keys-halo2/verifying.key" --commitment "$work/commitment.json" "$work/tampered-halo2.json"
-code=$?
-set -e
-[ "$code" -eq 1 ] || { echo "tampered halo2 proof: expected exit 1, got $code"; exit 1; }
-echo "rejected as expected"
+expect_rejected "$work/keys-halo2" "$work/proof-halo2.json"

@@ -87,7 +87,7 @@ fn other_weights_or_salt_do_not_open_the_commitment() {
 /// Setup, commit and prove test input `seed` of a bundled model.
 fn prove(name: &str, seed: usize) -> (Model, Vec<u8>, zkseal_verifier::CommitmentRecord, ProofBundle) {
     let (_, model) = digits_model(name);
-    let (file, _) = setup(&model.arch, 1).expect("setup");
+    let file = setup(&model.arch, 1).expect("setup");
     let key = file.to_bytes();
     let salt = Salt([seed as u8; 32]);
     let record = commitment_record(&model, &salt, None).expect("record");
@@ -192,8 +192,18 @@ fn every_tampering_is_refused() {
 
     // Another model's key: refused before any proof check.
     let (_, sk) = digits_model("sklearn_mlp");
-    let (file, _) = setup(&sk.arch, 1).unwrap();
+    let file = setup(&sk.arch, 1).unwrap();
     assert!(matches!(Halo2Verifier::new(&file.to_bytes(), &record), Err(VerifyError::ArchitectureMismatch { .. })));
+    // Record versions: 2 and 3 are read, 1 and 4 refused.
+    for (version, read) in [(1, false), (2, true), (3, true), (4, false)] {
+        let mut r = record.clone();
+        r.format_version = version;
+        let got = Halo2Verifier::new(&key, &r).map(|v| v.verify(&bundle));
+        assert_eq!(got.is_ok(), read, "record version {version}");
+        if !read {
+            assert!(matches!(got, Err(VerifyError::Version { .. })), "record version {version}");
+        }
+    }
     // A record without the Pallas commitment.
     let mut old = record.clone();
     old.commitment_pallas = None;
@@ -203,7 +213,7 @@ fn every_tampering_is_refused() {
 #[test]
 fn several_inferences_in_one_proof() {
     let (_, model) = digits_model("sklearn_mlp");
-    let (file, _) = setup(&model.arch, 3).expect("setup");
+    let file = setup(&model.arch, 3).expect("setup");
     let key = file.to_bytes();
     let salt = Salt([8; 32]);
     let record = commitment_record(&model, &salt, None).unwrap();
@@ -226,11 +236,11 @@ fn several_inferences_in_one_proof() {
 #[test]
 fn key_files_refuse_damage() {
     let (_, model) = digits_model("torch_mlp");
-    let (file, _) = setup(&model.arch, 1).unwrap();
+    let file = setup(&model.arch, 1).unwrap();
     let bytes = file.to_bytes();
     assert_eq!(KeyFile::from_bytes(&bytes).unwrap(), file);
     // Setup is deterministic: anyone recomputes the same file.
-    assert_eq!(setup(&model.arch, 1).unwrap().0.to_bytes(), bytes);
+    assert_eq!(setup(&model.arch, 1).unwrap().to_bytes(), bytes);
     for len in 0..bytes.len() {
         assert!(KeyFile::from_bytes(&bytes[..len]).is_err(), "truncated to {len}");
     }

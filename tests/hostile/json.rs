@@ -140,6 +140,24 @@ fn duplicated_missing_or_unknown_fields_are_refused() {
 }
 
 #[test]
+fn only_the_record_versions_read_are_accepted() {
+    for scheme in SCHEMES {
+        let p = tiny(scheme);
+        for (version, read) in [(0, false), (1, false), (2, true), (3, true), (4, false), (u32::MAX, false)] {
+            let mut record = p.record.clone();
+            record.format_version = version;
+            let got = verify(&p.vk, &record, &p.bundle);
+            if read {
+                assert!(got.is_ok(), "{scheme:?}: version {version}: {got:?}");
+            } else {
+                let e = got.expect_err("an unread version");
+                assert!(matches!(e, VerifyError::Version { .. }) && e.is_malformed(), "{scheme:?}: {version}: {e}");
+            }
+        }
+    }
+}
+
+#[test]
 fn deep_nesting_and_absurd_claims_are_refused_without_allocating() {
     let p = tiny(CommitmentScheme::Lego);
     let record = serde_json::to_vec(&p.record).expect("record");

@@ -39,6 +39,6 @@ pub use keys::{
     decode_vk_file, hex, unhex, vk_digest, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES, VK_MAGIC,
 };
 pub use proof::PROOF_BYTES;
-pub use record::{CommitmentRecord, RECORD_VERSION};
+pub use record::{CommitmentRecord, OLDEST_RECORD_VERSION, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
 pub use verify::{verify, verify_bytes, Checked, Verified, Verifier};

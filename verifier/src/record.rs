@@ -1,11 +1,14 @@
 //! The public commitment record a model owner publishes.
 
+use crate::error::VerifyError;
 use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Version 2 added `commitment_point` and `vk_digest` (the Lego scheme), version 3
 /// `commitment_pallas` (the halo2 backend). Version 2 records are still read.
 pub const RECORD_VERSION: u32 = 3;
+/// The oldest record version still read.
+pub const OLDEST_RECORD_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,4 +35,15 @@ pub struct CommitmentRecord {
     /// lower-case hex digits, big-endian: what halo2-backend proofs open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment_pallas: Option<String>,
+}
+
+impl CommitmentRecord {
+    /// Refuses a record of a version this build does not read (both backends' check).
+    pub fn check_version(&self) -> Result<(), VerifyError> {
+        if (OLDEST_RECORD_VERSION..=RECORD_VERSION).contains(&self.format_version) {
+            Ok(())
+        } else {
+            Err(VerifyError::Version { what: "commitment record", found: self.format_version as u64 })
+        }
+    }
 }

@@ -21,7 +21,7 @@ use crate::error::VerifyError;
 use crate::field::{int_to_canonical, parse_canonical, Canonical};
 use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
 use crate::proof::{decode_proof, PROOF_BYTES};
-use crate::record::{CommitmentRecord, RECORD_VERSION};
+use crate::record::CommitmentRecord;
 use crate::scheme::{parse_point, CommitmentScheme};
 
 /// What a valid proof establishes.
@@ -76,9 +76,7 @@ impl Verifier {
     /// Checks the record against the key and decodes both (every point validated).
     pub fn new(vk_file: &[u8], record: &CommitmentRecord) -> Result<Self, VerifyError> {
         let bad_record = |reason: &str| VerifyError::malformed("commitment record", reason);
-        if !(2..=RECORD_VERSION).contains(&record.format_version) {
-            return Err(VerifyError::Version { what: "commitment record", found: record.format_version as u64 });
-        }
+        record.check_version()?;
         let scheme = CommitmentScheme::from_name(&record.scheme)
             .ok_or_else(|| bad_record(&format!("unknown scheme '{}'", record.scheme)))?;
         let record_commitment = parse_canonical(&record.commitment)

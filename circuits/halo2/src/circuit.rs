@@ -69,7 +69,7 @@ impl ModelConfig {
         let constants = meta.fixed_column();
         meta.enable_constant(constants);
         let range = RangeChip::configure(meta);
-        let arith = ArithColumns::configure(meta, constants);
+        let arith = ArithColumns::configure(meta);
         let dot = DotChip::configure(meta, arith);
         let divide = DivideChip::configure(meta, arith, range.clone());
         let max = MaxChip::configure(meta, arith, range.clone());

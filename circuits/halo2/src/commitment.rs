@@ -12,11 +12,12 @@
 
 use ff::{Field, PrimeField};
 use halo2_gadgets::poseidon::primitives::{self as poseidon, ConstantLength, P128Pow5T3};
-use zkseal_circuits::commitment::{value_widths, values, Salt, COMMITMENT_VERSION, DOMAIN_TAG};
+use zkseal_circuits::commitment::{
+    packing_plan, slot_value, value_widths, values, Salt, COMMITMENT_VERSION, DOMAIN_TAG,
+};
 use zkseal_circuits::quant::arch::{Architecture, Weights};
 
-use crate::chips::range::pack_native;
-use crate::Fp;
+use crate::{pow2, Fp};
 
 /// Inputs per Poseidon call.
 pub const CALL_INPUTS: usize = 12;
@@ -29,14 +30,23 @@ fn be_field(b: &[u8]) -> Fp {
     Fp::from_u128(b.iter().fold(0u128, |acc, &x| acc << 8 | x as u128))
 }
 
-/// A 32-byte string as two field elements (big-endian halves: high, low).
-fn bytes32_fields(b: &[u8; 32]) -> [Fp; 2] {
+/// A 32-byte string (a digest, the salt) as two field elements (big-endian halves:
+/// high, low).
+pub fn bytes32_fields(b: &[u8; 32]) -> [Fp; 2] {
     [be_field(&b[..16]), be_field(&b[16..])]
 }
 
-/// The salt's two header elements.
-pub fn salt_fields(salt: &[u8; 32]) -> [Fp; 2] {
-    bytes32_fields(salt)
+/// The packed field elements: `Σ (v_j + 2^(w_j−1))·2^off_j` per element, the BN254
+/// path's plan and slot values (`zkseal_circuits::commitment`) in this field.
+pub fn pack(values: &[i64], widths: &[u32]) -> Vec<Fp> {
+    packing_plan(widths)
+        .iter()
+        .map(|slots| {
+            slots
+                .iter()
+                .fold(Fp::ZERO, |acc, &(i, off)| acc + Fp::from_u128(slot_value(values[i], widths[i])) * pow2(off))
+        })
+        .collect()
 }
 
 /// The header's public part, fixed by the architecture: `tag, version, arch_hi, arch_lo`
@@ -80,9 +90,9 @@ pub fn chain_hash(fields: &[Fp]) -> Fp {
 
 /// The commitment to `weights` of `arch` (digest `arch_digest`) under `salt`.
 pub fn commit(arch: &Architecture, arch_digest: &[u8; 32], weights: &Weights, salt: &Salt) -> Fp {
-    let packed = pack_native(&values(weights), &value_widths(arch));
+    let packed = pack(&values(weights), &value_widths(arch));
     let h = PublicHeader::new(arch_digest, packed.len());
-    let [s_hi, s_lo] = salt_fields(&salt.0);
+    let [s_hi, s_lo] = bytes32_fields(&salt.0);
     let mut fields: Vec<Fp> = h.before_salt().to_vec();
     fields.extend([s_hi, s_lo, h.count]);
     fields.extend(packed);

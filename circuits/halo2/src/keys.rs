@@ -145,9 +145,10 @@ impl KeyFile {
     }
 }
 
-/// Keys for `arch` proving `inferences` inferences per proof: the smallest `k` that holds
-/// the circuit, and the verifying key's identity. Deterministic.
-pub fn setup(arch: &Architecture, inferences: u32) -> Result<(KeyFile, ProvingKey<EqAffine>), KeyError> {
+/// The key file for `arch` proving `inferences` inferences per proof: the smallest `k`
+/// that holds the circuit, and the verifying key's identity. Deterministic. The proving
+/// key is not made here: every prover derives it from the file (`proving_key`).
+pub fn setup(arch: &Architecture, inferences: u32) -> Result<KeyFile, KeyError> {
     if !(1..=MAX_INFERENCES).contains(&inferences) {
         return Err(KeyError::Malformed(format!("{inferences} inferences per proof (1..={MAX_INFERENCES})")));
     }
@@ -155,11 +156,8 @@ pub fn setup(arch: &Architecture, inferences: u32) -> Result<(KeyFile, ProvingKe
     let arch_digest = architecture_digest(arch);
     let circuit = ModelCircuit { arch, arch_digest, inferences: inferences as usize, witness: None };
     let k = min_k(&circuit)?;
-    let p = params(k);
-    let vk = keygen_vk(&p, &circuit).map_err(|e| KeyError::Keygen(e.to_string()))?;
-    let file = KeyFile { k, inferences, vk_repr: vk_repr(&vk), arch: arch.clone(), arch_digest };
-    let pk = keygen_pk(&p, vk, &circuit).map_err(|e| KeyError::Keygen(e.to_string()))?;
-    Ok((file, pk))
+    let vk = keygen_vk(&params(k), &circuit).map_err(|e| KeyError::Keygen(e.to_string()))?;
+    Ok(KeyFile { k, inferences, vk_repr: vk_repr(&vk), arch: arch.clone(), arch_digest })
 }
 
 /// Rows the circuit's layout uses (its tallest column, the lookup table included).

@@ -15,7 +15,7 @@ use crate::circuit::{instance, ModelCircuit, Witness};
 use crate::keys::{KeyError, KeyFile};
 use crate::params::params;
 use crate::verify::{self, Halo2Verifier};
-use crate::{commitment, fp_hex, BACKEND_HALO2};
+use crate::{commitment, fp_hex, Fp, BACKEND_HALO2};
 
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -42,6 +42,8 @@ pub struct Halo2Prover<'a> {
     salt: &'a Salt,
     key: KeyFile,
     pk: ProvingKey<EqAffine>,
+    /// The Pallas commitment to the model's weights under the salt (instance row 0).
+    commitment: Fp,
     record: CommitmentRecord,
     vk_digest: String,
     verifier: Halo2Verifier,
@@ -62,17 +64,26 @@ impl<'a> Halo2Prover<'a> {
         if key.arch_digest != arch_digest {
             return Err(ProveError::ArchitectureMismatch { key: hex(&key.arch_digest), model: hex(&arch_digest) });
         }
-        let own = fp_hex(&commitment::commit(&model.arch, &arch_digest, &model.weights, salt));
+        let commitment = commitment::commit(&model.arch, &arch_digest, &model.weights, salt);
         if record.model_id != hex(&model.model_id()) {
             return Err(ProveError::Record("model_id"));
         }
-        if record.commitment_pallas.as_deref() != Some(own.as_str()) {
+        if record.commitment_pallas.as_deref() != Some(fp_hex(&commitment).as_str()) {
             return Err(ProveError::Record("commitment_pallas"));
         }
         let pk = key.proving_key()?;
         let verifier = Halo2Verifier::with_key(key.clone(), key_file, record, pk.get_vk().clone())
             .map_err(ProveError::SelfCheck)?;
-        Ok(Halo2Prover { model, salt, key, pk, record: record.clone(), vk_digest: vk_digest(key_file), verifier })
+        Ok(Halo2Prover {
+            model,
+            salt,
+            key,
+            pk,
+            commitment,
+            record: record.clone(),
+            vk_digest: vk_digest(key_file),
+            verifier,
+        })
     }
 
     /// `B`: inferences per proof (the key's).
@@ -110,8 +121,7 @@ impl<'a> Halo2Prover<'a> {
             .iter()
             .map(|x| Ok(evaluate(arch, &self.model.weights, x)?.output().to_vec()))
             .collect::<Result<Vec<_>, ProveError>>()?;
-        let c = commitment::commit(arch, &self.key.arch_digest, &self.model.weights, self.salt);
-        let public = instance(c, &quantized, &outputs);
+        let public = instance(self.commitment, &quantized, &outputs);
         let circuit = ModelCircuit {
             arch,
             arch_digest: self.key.arch_digest,
@@ -130,7 +140,7 @@ impl<'a> Halo2Prover<'a> {
             scheme: verify::SCHEME.to_string(),
             model_id: self.record.model_id.clone(),
             architecture_digest: hex(&self.key.arch_digest),
-            commitment: fp_hex(&c),
+            commitment: fp_hex(&self.commitment),
             commitment_point: None,
             vk_digest: self.vk_digest.clone(),
             inferences: self.key.inferences,

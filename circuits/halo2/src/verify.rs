@@ -8,7 +8,7 @@ use halo2_proofs::transcript::{Blake2bRead, Challenge255};
 use pasta_curves::EqAffine;
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::dequantize;
-use zkseal_verifier::{unhex, vk_digest, CommitmentRecord, ProofBundle, VerifyError, BUNDLE_VERSION, RECORD_VERSION};
+use zkseal_verifier::{unhex, vk_digest, CommitmentRecord, ProofBundle, VerifyError, BUNDLE_VERSION};
 
 use crate::keys::{KeyError, KeyFile};
 use crate::params::params;
@@ -59,9 +59,7 @@ impl Halo2Verifier {
         record: &CommitmentRecord,
         vk: VerifyingKey<EqAffine>,
     ) -> Result<Self, VerifyError> {
-        if !(2..=RECORD_VERSION).contains(&record.format_version) {
-            return Err(VerifyError::Version { what: "commitment record", found: record.format_version as u64 });
-        }
+        record.check_version()?;
         let text = record.commitment_pallas.as_deref().ok_or_else(|| VerifyError::Malformed {
             what: "commitment record",
             reason: "no commitment_pallas (the halo2 backend opens the Pallas commitment; re-run `zkseal commit`)"

@@ -8,10 +8,10 @@ use zkseal_halo2::chips::commit::{CommitChip, CommitInstructions};
 use zkseal_halo2::chips::divide::{DivSpec, DivWitness, DivideChip};
 use zkseal_halo2::chips::dot::{dot_native, DotChip, MACS};
 use zkseal_halo2::chips::max::MaxChip;
-use zkseal_halo2::chips::range::{pack_native, RangeChip, RangeInstructions, Width};
+use zkseal_halo2::chips::range::{RangeChip, RangeInstructions, Width};
 use zkseal_halo2::chips::Cell;
 use zkseal_halo2::circuit::ModelConfig;
-use zkseal_halo2::commitment::chain_hash;
+use zkseal_halo2::commitment::{chain_hash, pack as pack_native};
 use zkseal_halo2::{fe, Fp};
 
 /// What the harness lays out; each case's result cell is public row 0.

@@ -70,7 +70,7 @@ impl Setup {
             anyhow::bail!("the halo2 backend binds the weights with the Poseidon commitment only (--scheme poseidon)");
         }
         let start = Instant::now();
-        let (key, _) = zkseal_halo2::keys::setup(arch, self.inferences)?;
+        let key = zkseal_halo2::keys::setup(arch, self.inferences)?;
         let bytes = key.to_bytes();
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
         write_atomic(&self.output.join("proving.key"), &bytes)?;

@@ -9,7 +9,7 @@ use halo2_proofs::circuit::{Chip, Layouter, Region, Value};
 use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Fixed};
 
 use super::Cell;
-use crate::commitment::{salt_fields, PublicHeader, CALL_INPUTS, CHUNK};
+use crate::commitment::{bytes32_fields, PublicHeader, CALL_INPUTS, CHUNK};
 use crate::Fp;
 
 #[derive(Clone, Debug)]
@@ -102,7 +102,7 @@ impl CommitInstructions for CommitChip {
         let head = layouter.assign_region(
             || "commitment header",
             |mut region: Region<'_, Fp>| {
-                let salt = salt.map(|s| salt_fields(&s));
+                let salt = salt.map(|s| bytes32_fields(&s));
                 let mut cells = Vec::with_capacity(7);
                 for (row, v) in header.before_salt().into_iter().enumerate() {
                     cells.push(region.assign_advice_from_constant(|| "header", col, row, v)?);

@@ -14,7 +14,7 @@ pub mod max;
 pub mod range;
 
 use halo2_proofs::circuit::AssignedCell;
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Fixed};
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem};
 
 use crate::Fp;
 
@@ -24,20 +24,20 @@ pub type Cell = AssignedCell<Fp, Fp>;
 /// Advice columns in the arithmetic group: the dot chip's `4 x + 4 w + acc`.
 pub const ARITH_COLUMNS: usize = 9;
 
-/// The columns the arithmetic chips share, all equality-enabled.
+/// The columns the arithmetic chips share, all equality-enabled. Their constants (zero
+/// padding, the ones of a sum, a max's `p[0] = 1` and `p[n] = 0`) come from the
+/// circuit's constant-enabled fixed column.
 #[derive(Clone, Copy, Debug)]
 pub struct ArithColumns {
     pub advice: [Column<Advice>; ARITH_COLUMNS],
-    /// Constant-enabled: zero padding, constant weights, the `0` a max's product must reach.
-    pub constants: Column<Fixed>,
 }
 
 impl ArithColumns {
-    pub fn configure(meta: &mut ConstraintSystem<Fp>, constants: Column<Fixed>) -> Self {
+    pub fn configure(meta: &mut ConstraintSystem<Fp>) -> Self {
         let advice = std::array::from_fn(|_| meta.advice_column());
         for c in advice {
             meta.enable_equality(c);
         }
-        ArithColumns { advice, constants }
+        ArithColumns { advice }
     }
 }

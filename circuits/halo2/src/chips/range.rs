@@ -36,8 +36,6 @@ pub const LIMB_BITS: u32 = 8;
 pub const ROW_BITS: u32 = LIMBS as u32 * LIMB_BITS;
 /// The widest value the chip checks (two rows).
 pub const MAX_BITS: u32 = 2 * ROW_BITS;
-/// Rows of the lookup table.
-pub const TABLE_ROWS: usize = (1 << (LIMB_BITS + 1)) - 1;
 
 #[derive(Clone, Debug)]
 pub struct RangeConfig {
@@ -327,18 +325,6 @@ impl RangeInstructions for RangeChip {
             },
         )
     }
-}
-
-/// The packed field elements, natively: `Σ (v_j + 2^(w_j−1))·2^off_j` per element.
-pub fn pack_native(values: &[i64], widths: &[u32]) -> Vec<Fp> {
-    packing_plan(widths)
-        .iter()
-        .map(|slots| {
-            slots.iter().fold(Fp::ZERO, |acc, &(i, off)| {
-                acc + fe(values[i] as i128 + Width::signed(widths[i]).offset()) * pow2(off)
-            })
-        })
-        .collect()
 }
 
 /// Checks that `PrimeField` is what the packing assumes: elements of `PACK_BITS` bits
