@@ -20,16 +20,6 @@ pub const SCHEME: &str = "poseidon";
 /// Largest proof accepted (a proof is about 6.5 KB; it grows with columns, not rows).
 pub const MAX_PROOF_BYTES: usize = 1 << 20;
 
-/// Parses the three files, then verifies.
-pub fn verify_bytes(key_file: &[u8], record_json: &[u8], bundle_json: &[u8]) -> Result<ProofBundle, VerifyError> {
-    let record: CommitmentRecord = serde_json::from_slice(record_json)
-        .map_err(|e| VerifyError::Malformed { what: "commitment record", reason: e.to_string() })?;
-    let bundle: ProofBundle = serde_json::from_slice(bundle_json)
-        .map_err(|e| VerifyError::Malformed { what: "proof bundle", reason: e.to_string() })?;
-    Halo2Verifier::new(key_file, &record)?.verify(&bundle)?;
-    Ok(bundle)
-}
-
 fn key_error(e: KeyError) -> VerifyError {
     VerifyError::Malformed { what: "verifying key", reason: e.to_string() }
 }

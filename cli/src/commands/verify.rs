@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 use zkseal_halo2::verify::Halo2Verifier;
 use zkseal_halo2::BACKEND_HALO2;
-use zkseal_verifier::{verify_bytes, CommitmentRecord, ProofBundle, Verifier, VerifyError};
+use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, Verifier, VerifyError};
 
 use crate::files::read_limited;
 
@@ -50,27 +50,12 @@ impl Verify {
             Ok(f) => f,
             Err(e) => return self.report(2, "unreadable", &e, None),
         };
-        // The bundle's backend decides which verifier reads it.
-        let backend = serde_json::from_slice::<serde_json::Value>(&bundle)
-            .ok()
-            .and_then(|b| b.get("backend").and_then(|v| v.as_str()).map(str::to_string));
-        if backend.as_deref() == Some(BACKEND_HALO2) {
-            return match zkseal_halo2::verify::verify_bytes(&vk, &record, &bundle) {
-                Ok(b) => self.report(
-                    0,
-                    "valid",
-                    "the proof is valid",
-                    Some(json!({ "model_id": b.model_id, "backend": BACKEND_HALO2, "inferences": b.inferences, "output": b.output_float, "output_int": b.output })),
-                ),
-                Err(e) => self.refused(e),
-            };
-        }
-        match verify_bytes(&vk, &record, &bundle) {
-            Ok(v) => self.report(
+        match verify_any(&vk, &record, &bundle) {
+            Ok(b) => self.report(
                 0,
                 "valid",
                 "the proof is valid",
-                Some(json!({ "model_id": v.model_id, "inferences": v.inferences, "output": v.output_float, "output_int": v.output })),
+                Some(json!({ "model_id": b.model_id, "backend": b.backend, "inferences": b.inferences, "output": b.output_float, "output_int": b.output })),
             ),
             Err(e) => self.refused(e),
         }
@@ -178,6 +163,20 @@ impl Verify {
             0
         }
     }
+}
+
+/// Parses the record and the bundle once; the bundle's `backend` decides which verifier
+/// checks it.
+fn verify_any(vk: &[u8], record: &[u8], bundle: &[u8]) -> Result<ProofBundle, VerifyError> {
+    let malformed = |what, e: serde_json::Error| VerifyError::Malformed { what, reason: e.to_string() };
+    let record: CommitmentRecord = serde_json::from_slice(record).map_err(|e| malformed("commitment record", e))?;
+    let bundle: ProofBundle = serde_json::from_slice(bundle).map_err(|e| malformed("proof bundle", e))?;
+    if bundle.backend == BACKEND_HALO2 {
+        Halo2Verifier::new(vk, &record)?.verify(&bundle)?;
+    } else {
+        verify(vk, &record, &bundle)?;
+    }
+    Ok(bundle)
 }
 
 /// The verifier a batch's key calls for.
