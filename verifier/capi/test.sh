@@ -12,10 +12,11 @@ gcc -std=c11 -Wall -Wextra -Werror -I. tests/verify.c -L"$root/target/release" -
 export LD_LIBRARY_PATH="$root/target/release"
 for scheme in lego poseidon; do
   d=$root/tests/data/proofs/$scheme
-  "$work/verify" "$d/verifying.key" "$d/commitment.json" "$d/proof.json" 0
+  field=commitment; [ "$scheme" = lego ] && field=commitment_point
+  "$work/verify" "$d/verifying.key" "$d/commitment.json" "$d/proof.json" 0 "$field"
   perl -0pe 's/("input":\s*\[\s*)(-?\d+)/$1.($2+1)/e' "$d/proof.json" > "$work/tampered.json"
-  "$work/verify" "$d/verifying.key" "$d/commitment.json" "$work/tampered.json" 1
+  "$work/verify" "$d/verifying.key" "$d/commitment.json" "$work/tampered.json" 1 "$field"
   head -c 100 "$d/verifying.key" > "$work/cut.key"
-  "$work/verify" "$work/cut.key" "$d/commitment.json" "$d/proof.json" 2
+  "$work/verify" "$work/cut.key" "$d/commitment.json" "$d/proof.json" 2 "$field"
 done
 echo "C ABI: all checks passed"

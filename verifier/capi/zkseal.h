@@ -33,6 +33,19 @@ int32_t zkseal_verify(const uint8_t *vk, size_t vk_len,
                       const uint8_t *bundle_json, size_t bundle_len,
                       char *message, size_t message_len);
 
+/*
+ * As zkseal_verify; in addition, when the proof is valid and `opened` is not NULL,
+ * writes there (NUL-terminated, up to `opened_len - 1` bytes; empty otherwise) the one
+ * commitment of the record that the proof opened, as "<record field> <value>":
+ * "commitment_point <hex>" (Lego) or "commitment <decimal>" (Poseidon). The record's
+ * other commitments are not checked by the proof. 96 bytes always suffice.
+ */
+int32_t zkseal_verify_opened(const uint8_t *vk, size_t vk_len,
+                             const uint8_t *record_json, size_t record_len,
+                             const uint8_t *bundle_json, size_t bundle_len,
+                             char *message, size_t message_len,
+                             char *opened, size_t opened_len);
+
 #ifdef __cplusplus
 }
 #endif

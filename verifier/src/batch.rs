@@ -5,8 +5,13 @@
 //! (except with probability at most 2⁻¹²⁷)
 //! `Π e(rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·ICᵢ, −γ) · e(Σ rᵢ·Cᵢ, −δ) = T^(Σ rᵢ)`, with `T` the
 //! factor every proof shares (`e(α, β)`, times `e(D, γ')` under the Lego scheme).
-//! The `rᵢ` (`Weight`) are hashed (blake3) from every proof and public input of the
-//! batch, so a prover cannot choose proofs that cancel out.
+//! The `rᵢ` (`Weight`) are hashed (blake3) from everything the equation depends on and
+//! anyone but the verifier chose: the verifying key (by its digest), the record's
+//! commitment point `D` and commitment, the number of proofs, and every proof with its
+//! public inputs. `D` is in `T`: weights drawn without it would let an owner publish
+//! `D* = Σ rᵢ·Dᵢ / Σ rᵢ` after proving under several weight sets `Dᵢ`, and the batch
+//! would accept what one-by-one verification refuses (the class of gnark's
+//! CVE-2024-45039: a challenge not bound to a value the prover picks).
 
 use crate::prelude::*;
 use ark_bn254::{g1::Config as G1Config, Bn254, Fr, G1Affine, G1Projective};
@@ -18,10 +23,12 @@ use ark_serialize::CanonicalSerialize;
 
 use crate::bundle::ProofBundle;
 use crate::error::VerifyError;
+use crate::keys::unhex;
 use crate::miller::{miller_loop, G2Lines};
-use crate::verify::{verified, Checked, Verified, Verifier};
+use crate::verdict::Verified;
+use crate::verify::{Checked, Verifier};
 
-const DOMAIN: &str = "zkseal 2026-11 batch verification v1";
+const DOMAIN: &str = "zkseal 2026-12 batch verification v2";
 
 impl Verifier {
     /// Verifies every bundle; one result per bundle, in order. Bundles failing a format
@@ -34,7 +41,7 @@ impl Verifier {
             match self.check(b) {
                 Ok(c) => {
                     checked.push((i, c));
-                    results.push(Ok(verified(b)));
+                    results.push(Ok(self.verified(b)));
                 }
                 Err(e) => results.push(Err(e)),
             }
@@ -62,7 +69,7 @@ impl Verifier {
 
     /// The randomized pairing-product check of the module docs.
     fn batch_holds(&self, items: &[&(usize, Checked)]) -> bool {
-        let weights = challenges(items);
+        let weights = self.challenges(items);
         // Σ rᵢ·ICᵢ = (Σ rᵢ)·IC₀ + Σⱼ (Σᵢ rᵢ·aᵢⱼ)·ICⱼ₊₁: field arithmetic, then one MSM.
         let mut folded = vec![Fr::from(0u64); items[0].1.public.len()];
         for ((_, item), w) in items.iter().zip(&weights) {
@@ -155,25 +162,45 @@ fn weighted_sum(weights: &[Weight], table: &[G1Affine]) -> G1Projective {
     acc
 }
 
-/// One weight per proof, from a hash of the whole batch.
-fn challenges(items: &[&(usize, Checked)]) -> Vec<Weight> {
-    let mut h = blake3::Hasher::new_derive_key(DOMAIN);
-    for (_, item) in items {
-        let mut bytes = Vec::with_capacity(128 + 32 * item.public.len());
-        item.proof.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
-        item.public.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
-        h.update(&(bytes.len() as u64).to_le_bytes());
+impl Verifier {
+    /// One weight per proof, from a hash of the key, the record's commitment, the
+    /// number of proofs and every proof with its public inputs (module docs; the byte
+    /// layout is `specs/proof-bundle.md`, "Batch verification").
+    fn challenges(&self, items: &[&(usize, Checked)]) -> Vec<Weight> {
+        let mut h = blake3::Hasher::new_derive_key(DOMAIN);
+        h.update(&unhex(&self.digest).expect("the key digest is hex we wrote"));
+        let mut bytes = Vec::with_capacity(128 + 32 * items.first().map_or(0, |(_, c)| c.public.len()));
+        match &self.record_point {
+            Some(d) => {
+                h.update(&[1]);
+                d.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
+                h.update(&bytes);
+            }
+            None => {
+                h.update(&[0]);
+            }
+        }
+        bytes.clear();
+        self.record_commitment.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
         h.update(&bytes);
+        h.update(&(items.len() as u64).to_le_bytes());
+        for (_, item) in items {
+            bytes.clear();
+            item.proof.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
+            item.public.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+        let mut xof = h.finalize_xof();
+        (0..items.len())
+            .map(|_| {
+                let mut b = [0u8; 16];
+                xof.fill(&mut b);
+                let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+                Weight::new(half(0), half(8))
+            })
+            .collect()
     }
-    let mut xof = h.finalize_xof();
-    (0..items.len())
-        .map(|_| {
-            let mut b = [0u8; 16];
-            xof.fill(&mut b);
-            let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-            Weight::new(half(0), half(8))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -183,6 +210,52 @@ mod tests {
     use ark_ff::UniformRand;
     use ark_std::rand::Rng;
     use ark_std::test_rng;
+
+    use crate::record::CommitmentRecord;
+
+    const VK: &[u8] = include_bytes!("../../tests/data/proofs/lego/verifying.key");
+    const RECORD: &[u8] = include_bytes!("../../tests/data/proofs/lego/commitment.json");
+    const BUNDLE: &[u8] = include_bytes!("../../tests/data/proofs/lego/proof.json");
+
+    /// The first proof's weight for `items` under `v`.
+    fn first_weight(v: &Verifier, items: &[(usize, Checked)]) -> Fr {
+        v.challenges(&items.iter().collect::<Vec<_>>())[0].r
+    }
+
+    #[test]
+    fn the_weights_bind_key_record_count_proofs_and_public_inputs() {
+        let record: CommitmentRecord = serde_json::from_slice(RECORD).unwrap();
+        let bundle: ProofBundle = serde_json::from_slice(BUNDLE).unwrap();
+        let v = Verifier::new(VK, &record).unwrap();
+        let item = || (0, v.check(&bundle).unwrap());
+        let base = first_weight(&v, &[item()]);
+        assert_eq!(base, first_weight(&v, &[item()]), "deterministic");
+
+        let mut other_key = Verifier::new(VK, &record).unwrap();
+        other_key.digest = "00".repeat(32);
+        let mut other_point = Verifier::new(VK, &record).unwrap();
+        other_point.record_point = Some((G1Projective::generator() * Fr::from(5u64)).into_affine());
+        let mut no_point = Verifier::new(VK, &record).unwrap();
+        no_point.record_point = None;
+        let mut other_commitment = Verifier::new(VK, &record).unwrap();
+        other_commitment.record_commitment.0[0] ^= 1;
+        for (what, changed) in [
+            ("key digest", &other_key),
+            ("commitment point", &other_point),
+            ("no commitment point", &no_point),
+            ("commitment", &other_commitment),
+        ] {
+            assert_ne!(first_weight(changed, &[item()]), base, "the {what} is not bound");
+        }
+
+        assert_ne!(first_weight(&v, &[item(), item()]), base, "the number of proofs is not bound");
+        let mut c = item();
+        c.1.proof.c = (c.1.proof.c + G1Affine::generator()).into_affine();
+        assert_ne!(first_weight(&v, &[c]), base, "the proof is not bound");
+        let mut c = item();
+        c.1.public[0].0[0] ^= 1;
+        assert_ne!(first_weight(&v, &[c]), base, "the public inputs are not bound");
+    }
 
     #[test]
     fn weighted_sum_is_the_sum_of_products() {

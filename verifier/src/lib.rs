@@ -28,6 +28,7 @@ mod miller;
 mod proof;
 mod record;
 mod scheme;
+mod verdict;
 mod verify;
 
 pub use bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
@@ -41,4 +42,5 @@ pub use keys::{
 pub use proof::PROOF_BYTES;
 pub use record::{CommitmentRecord, OLDEST_RECORD_VERSION, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
-pub use verify::{verify, verify_bytes, Checked, Verified, Verifier};
+pub use verdict::{Opened, Verified};
+pub use verify::{verify, verify_bytes, Checked, Verifier};

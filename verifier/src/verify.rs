@@ -14,6 +14,7 @@ use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
+use ark_serialize::CanonicalSerialize;
 use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof, VerifyingKey};
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
@@ -23,19 +24,7 @@ use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
 use crate::proof::{decode_proof, PROOF_BYTES};
 use crate::record::CommitmentRecord;
 use crate::scheme::{parse_point, CommitmentScheme};
-
-/// What a valid proof establishes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verified {
-    pub model_id: String,
-    pub commitment: String,
-    pub commitment_point: Option<String>,
-    /// Inferences carried; `input`, `output` and `output_float` concatenate them.
-    pub inferences: u32,
-    pub input: Vec<i64>,
-    pub output: Vec<i64>,
-    pub output_float: Vec<f64>,
-}
+use crate::verdict::{Opened, Verified};
 
 /// Parses the record and bundle JSON, then `verify`.
 pub fn verify_bytes(vk_file: &[u8], record_json: &[u8], bundle_json: &[u8]) -> Result<Verified, VerifyError> {
@@ -58,10 +47,10 @@ pub struct Verifier {
     pub(crate) pvk: PreparedVerifyingKey<Bn254>,
     /// `T`, the pairing factor every proof shares (module docs).
     pub(crate) target: PairingOutput<Bn254>,
-    digest: String,
+    pub(crate) digest: String,
     record: CommitmentRecord,
-    record_commitment: Canonical,
-    record_point: Option<G1Affine>,
+    pub(crate) record_commitment: Canonical,
+    pub(crate) record_point: Option<G1Affine>,
     commitment_g2: Option<G2Affine>,
 }
 
@@ -133,7 +122,7 @@ impl Verifier {
     pub fn verify(&self, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
         let c = self.check(bundle)?;
         if self.holds(&c) {
-            Ok(verified(bundle))
+            Ok(self.verified(bundle))
         } else {
             Err(VerifyError::PairingCheckFailed)
         }
@@ -286,15 +275,23 @@ impl Verifier {
     }
 }
 
-pub(crate) fn verified(bundle: &ProofBundle) -> Verified {
-    Verified {
-        model_id: bundle.model_id.clone(),
-        commitment: bundle.commitment.clone(),
-        commitment_point: bundle.commitment_point.clone(),
-        inferences: bundle.inferences,
-        input: bundle.input.clone(),
-        output: bundle.output.clone(),
-        output_float: bundle.output_float.clone(),
+impl Verifier {
+    /// The record's commitment that this verifier's proofs open: under Lego the point
+    /// `D`, under Poseidon the hash (`Verified`).
+    pub fn opened(&self) -> Opened {
+        match &self.record_point {
+            Some(point) => {
+                let mut bytes = Vec::with_capacity(32);
+                point.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
+                Opened::CommitmentPoint(hex(&bytes))
+            }
+            None => Opened::Commitment(self.record.commitment.clone()),
+        }
+    }
+
+    /// The verdict for a bundle that passed every check.
+    pub(crate) fn verified(&self, bundle: &ProofBundle) -> Verified {
+        Verified::new(bundle, self.opened())
     }
 }
 

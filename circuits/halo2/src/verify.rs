@@ -8,11 +8,11 @@ use halo2_proofs::transcript::{Blake2bRead, Challenge255};
 use pasta_curves::EqAffine;
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::dequantize;
-use zkseal_verifier::{unhex, vk_digest, CommitmentRecord, ProofBundle, VerifyError, BUNDLE_VERSION};
+use zkseal_verifier::{unhex, vk_digest, CommitmentRecord, Opened, ProofBundle, Verified, VerifyError, BUNDLE_VERSION};
 
 use crate::keys::{KeyError, KeyFile};
 use crate::params::params;
-use crate::{fe, fp_from_hex, Fp, BACKEND_HALO2};
+use crate::{fe, fp_from_hex, fp_hex, Fp, BACKEND_HALO2};
 
 /// The bundle's `scheme` under this backend: the weights are bound by the Poseidon
 /// commitment over Pallas (the record's `commitment_pallas`).
@@ -70,16 +70,25 @@ impl Halo2Verifier {
         Ok(Halo2Verifier { key, vk, digest: vk_digest(key_file), record: record.clone(), commitment })
     }
 
-    /// Verifies one bundle.
-    pub fn verify(&self, bundle: &ProofBundle) -> Result<(), VerifyError> {
+    /// Verifies one bundle. A proof has exactly one encoding: any byte after the
+    /// transcript's last read is refused, so a valid proof cannot be restated.
+    pub fn verify(&self, bundle: &ProofBundle) -> Result<Verified, VerifyError> {
         let instance = self.check(bundle)?;
         let proof = unhex(&bundle.proof).filter(|p| p.len() <= MAX_PROOF_BYTES).ok_or_else(|| {
             VerifyError::Malformed { what: "proof bundle", reason: "proof is not hex of at most 1 MiB".into() }
         })?;
         let p = params(self.key.k);
-        let mut transcript = Blake2bRead::<_, EqAffine, Challenge255<_>>::init(&proof[..]);
+        let mut unread: &[u8] = &proof;
+        let mut transcript = Blake2bRead::<_, EqAffine, Challenge255<_>>::init(&mut unread);
         verify_proof(&p, &self.vk, SingleVerifier::new(&p), &[&[&instance]], &mut transcript)
-            .map_err(|_| VerifyError::ProofCheckFailed)
+            .map_err(|_| VerifyError::ProofCheckFailed)?;
+        if !unread.is_empty() {
+            return Err(VerifyError::Malformed {
+                what: "proof bundle",
+                reason: format!("the proof has {} bytes after its end", unread.len()),
+            });
+        }
+        Ok(Verified::new(bundle, Opened::CommitmentPallas(fp_hex(&self.commitment))))
     }
 
     /// Every check but the proof's: returns the instance column.

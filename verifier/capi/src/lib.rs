@@ -40,7 +40,47 @@ pub unsafe extern "C" fn zkseal_verify(
     message: *mut c_char,
     message_len: usize,
 ) -> i32 {
+    // SAFETY: the caller's contract, which is `zkseal_verify_opened`'s with no `opened`.
+    unsafe {
+        zkseal_verify_opened(
+            vk,
+            vk_len,
+            record_json,
+            record_len,
+            bundle_json,
+            bundle_len,
+            message,
+            message_len,
+            std::ptr::null_mut(),
+            0,
+        )
+    }
+}
+
+/// As `zkseal_verify`; in addition, when the proof is valid and `opened` is not null,
+/// writes there (NUL-terminated, up to `opened_len - 1` bytes; empty otherwise) the one
+/// commitment of the record the proof opened, as `<record field> <value>`:
+/// `commitment_point <hex>` under Lego, `commitment <decimal>` under Poseidon. The
+/// record's other commitments are not checked by the proof (`specs/trust-model.md` §4).
+/// 96 bytes always suffice.
+///
+/// # Safety
+/// As `zkseal_verify`; a non-null `opened` points to `opened_len` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn zkseal_verify_opened(
+    vk: *const u8,
+    vk_len: usize,
+    record_json: *const u8,
+    record_len: usize,
+    bundle_json: *const u8,
+    bundle_len: usize,
+    message: *mut c_char,
+    message_len: usize,
+    opened: *mut c_char,
+    opened_len: usize,
+) -> i32 {
     let mut out = Message::new(message, message_len);
+    let mut opened = Message::new(opened, opened_len);
     // SAFETY: the caller's contract above.
     let (vk, record, bundle) =
         unsafe { (bytes(vk, vk_len), bytes(record_json, record_len), bytes(bundle_json, bundle_len)) };
@@ -49,7 +89,10 @@ pub unsafe extern "C" fn zkseal_verify(
         return ZKSEAL_BAD_ARGUMENT;
     };
     match catch_unwind(AssertUnwindSafe(|| verify_bytes(vk, record, bundle))) {
-        Ok(Ok(_)) => ZKSEAL_VALID,
+        Ok(Ok(v)) => {
+            let _ = write!(opened, "{} {}", v.opened.field(), v.opened.value());
+            ZKSEAL_VALID
+        }
         Ok(Err(e)) => {
             let _ = write!(out, "{e}");
             status(&e)

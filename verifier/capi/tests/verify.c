@@ -1,5 +1,7 @@
-/* Calls zkseal_verify() from C on the files named on the command line and checks the
- * status it returns:  verify VK RECORD BUNDLE EXPECTED_STATUS */
+/* Calls zkseal_verify() and zkseal_verify_opened() from C on the files named on the
+ * command line and checks the status they return and, when valid, that the opened
+ * commitment is named by the record field given:
+ *   verify VK RECORD BUNDLE EXPECTED_STATUS OPENED_FIELD */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@ static uint8_t *slurp(const char *path, size_t *len) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) { fprintf(stderr, "usage: %s VK RECORD BUNDLE EXPECTED_STATUS\n", argv[0]); return 10; }
+    if (argc != 6) { fprintf(stderr, "usage: %s VK RECORD BUNDLE EXPECTED_STATUS OPENED_FIELD\n", argv[0]); return 10; }
     size_t vk_len, record_len, bundle_len;
     uint8_t *vk = slurp(argv[1], &vk_len), *record = slurp(argv[2], &record_len), *bundle = slurp(argv[3], &bundle_len);
     char message[256];
@@ -30,6 +32,19 @@ int main(int argc, char **argv) {
     printf("zkseal_verify -> %d (%s)\n", status, message);
     if (status != expected) { fprintf(stderr, "expected %d\n", expected); return 1; }
     if ((status == ZKSEAL_VALID) != (message[0] == '\0')) { fprintf(stderr, "message must be empty iff valid\n"); return 1; }
+    char opened[96];
+    memset(opened, 'x', sizeof opened);
+    if (zkseal_verify_opened(vk, vk_len, record, record_len, bundle, bundle_len, NULL, 0, opened, sizeof opened) != status) {
+        fprintf(stderr, "zkseal_verify_opened disagrees\n");
+        return 1;
+    }
+    printf("opened: %s\n", opened);
+    size_t field_len = strlen(argv[5]);
+    int names_field = strncmp(opened, argv[5], field_len) == 0 && opened[field_len] == ' ' && strlen(opened) > field_len + 1;
+    if ((status == ZKSEAL_VALID) ? !names_field : opened[0] != '\0') {
+        fprintf(stderr, "the opened commitment must be \"%s <value>\" iff valid\n", argv[5]);
+        return 1;
+    }
     if (zkseal_verify(NULL, 3, record, record_len, bundle, bundle_len, NULL, 0) != ZKSEAL_BAD_ARGUMENT) return 1;
     free(vk); free(record); free(bundle);
     return 0;

@@ -38,6 +38,12 @@ pub struct Verdict {
     pub output_int: Vec<i64>,
     /// The inferences the proof carries (0 unless valid).
     pub inferences: u32,
+    /// The record field holding the one commitment the proof opened: `commitment_point`
+    /// (Lego) or `commitment` (Poseidon); empty unless valid. The record's other
+    /// commitments are the owner's claims, not checked by the proof.
+    pub opened_field: String,
+    /// That commitment's value, as the record writes it; empty unless valid.
+    pub opened: String,
 }
 
 /// Verifies `bundle` (JSON) against the verifying-key file `vk` and the commitment
@@ -52,6 +58,8 @@ pub fn verify(vk: &[u8], commitment: &str, bundle: &str) -> Verdict {
             output: v.output_float,
             output_int: v.output,
             inferences: v.inferences,
+            opened_field: v.opened.field().to_string(),
+            opened: v.opened.value().to_string(),
         },
         Err(e) => Verdict {
             valid: false,
@@ -60,6 +68,8 @@ pub fn verify(vk: &[u8], commitment: &str, bundle: &str) -> Verdict {
             output: Vec::new(),
             output_int: Vec::new(),
             inferences: 0,
+            opened_field: String::new(),
+            opened: String::new(),
         },
     }
 }

@@ -15,6 +15,10 @@ for (const scheme of ["lego", "poseidon"]) {
   assert.strictEqual(ok.valid, true, `${scheme}: ${ok.message}`);
   assert.strictEqual(ok.message, "");
   assert.strictEqual(ok.output.length, JSON.parse(proof).output_float.length);
+  const rec = JSON.parse(record);
+  const field = scheme === "lego" ? "commitment_point" : "commitment";
+  assert.strictEqual(ok.opened_field, field, `${scheme}: the opened commitment is named`);
+  assert.strictEqual(ok.opened, rec[field].toLowerCase());
 
   const bundle = JSON.parse(proof);
   bundle.input[0] += 1;
@@ -22,6 +26,7 @@ for (const scheme of ["lego", "poseidon"]) {
   assert.strictEqual(bad.valid, false, `${scheme}: a changed input verified`);
   assert.strictEqual(bad.malformed, false);
   assert.match(bad.message, /pairing check failed/);
+  assert.strictEqual(bad.opened_field, "");
 
   const cut = verify(vk.subarray(0, 100), record, proof);
   assert.strictEqual(cut.valid, false);

@@ -1,0 +1,76 @@
+//! What a valid proof establishes, and which of the record's commitments it opened.
+
+use crate::bundle::ProofBundle;
+use crate::prelude::*;
+
+/// The one commitment of the record that a proof opened: the weights it used are the
+/// ones behind this value, and behind no other value of the record (`specs/trust-model.md`
+/// §4). The record's other commitments are the owner's claims, which only an audit with
+/// the weights and the salt checks (`zkseal audit`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// Lego scheme: the commitment point `D` (the record's `commitment_point`, hex).
+    /// The proof's weights are `D`'s opening under the commitment key of the record's
+    /// `vk_digest`. The record's Poseidon `commitment` is not opened.
+    CommitmentPoint(String),
+    /// Poseidon scheme: the salted Poseidon hash (the record's `commitment`, decimal),
+    /// recomputed in the circuit from the proof's weights.
+    Commitment(String),
+    /// halo2 backend: the salted Poseidon hash over Pallas (the record's
+    /// `commitment_pallas`, hex), recomputed in the circuit from the proof's weights.
+    CommitmentPallas(String),
+}
+
+impl Opened {
+    /// The record field that holds the opened commitment.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Opened::CommitmentPoint(_) => "commitment_point",
+            Opened::Commitment(_) => "commitment",
+            Opened::CommitmentPallas(_) => "commitment_pallas",
+        }
+    }
+
+    /// The opened commitment, as the record writes it.
+    pub fn value(&self) -> &str {
+        match self {
+            Opened::CommitmentPoint(v) | Opened::Commitment(v) | Opened::CommitmentPallas(v) => v,
+        }
+    }
+}
+
+/// What a valid proof establishes: under the verifying key, some weights behind
+/// `opened` map `input` to `output` by the architecture's exact integer semantics, and
+/// `output_float` is `output` dequantized.
+///
+/// What it does not establish: that `model_id` (a label: the blake3 of the owner's model
+/// file, never an input of the proof) names those weights; that the record's other
+/// commitments open to the same weights (Lego: the Poseidon `commitment`; every scheme:
+/// `commitment_pallas`); under Lego, that the weights are integers of the declared widths
+/// (`specs/commitment.md` §2.11). The first two are what `zkseal audit` checks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    /// The bundle's and record's `model_id` (equal, or the proof is refused).
+    pub model_id: String,
+    /// The commitment the proof opened.
+    pub opened: Opened,
+    /// Inferences carried; `input`, `output` and `output_float` concatenate them.
+    pub inferences: u32,
+    pub input: Vec<i64>,
+    pub output: Vec<i64>,
+    pub output_float: Vec<f64>,
+}
+
+impl Verified {
+    /// The verdict for `bundle`, which passed every check, opening `opened`.
+    pub fn new(bundle: &ProofBundle, opened: Opened) -> Self {
+        Verified {
+            model_id: bundle.model_id.clone(),
+            opened,
+            inferences: bundle.inferences,
+            input: bundle.input.clone(),
+            output: bundle.output.clone(),
+            output_float: bundle.output_float.clone(),
+        }
+    }
+}
