@@ -38,6 +38,8 @@ enum Command {
     Verify(commands::verify::Verify),
     /// Write a proof, or a key and commitment, for other verifiers (snarkjs, Solidity).
     Export(commands::export::Export),
+    /// Recompute every value of a commitment record from the weights and salt (auditors).
+    Audit(commands::audit::Audit),
 }
 
 fn main() {
@@ -52,6 +54,7 @@ fn main() {
         Command::Prove(c) => c.run(),
         Command::Verify(c) => std::process::exit(c.run()),
         Command::Export(c) => c.run(),
+        Command::Audit(c) => std::process::exit(c.run()),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -39,6 +39,12 @@ fn contract_holds_the_key_and_the_commitment() {
         assert!(source.contains(&format!("uint256 public constant VALUES = {values};")), "{scheme}");
         assert!(source.contains(&format!("Verifying key {}.", bundle["vk_digest"].as_str().unwrap())));
         let commitment = record["commitment"].as_str().unwrap();
+        let opened = match scheme {
+            "lego" => format!("commitment_point {}", record["commitment_point"].as_str().unwrap().to_lowercase()),
+            _ => format!("commitment {commitment}"),
+        };
+        assert!(source.contains(&format!("string public constant OPENED_COMMITMENT = \"{opened}\";")), "{scheme}");
+        assert!(source.contains(&format!("// Opens the record's {opened}.")), "{scheme}");
         if scheme == "lego" {
             assert!(source.contains("COMMITMENT_POINT_X") && source.contains("COMMITMENT_GAMMA_Y0"));
             assert!(!source.contains("constant COMMITMENT ="));

@@ -100,6 +100,12 @@ fn halo2_flow_and_exit_codes() {
     t["proof"] = Value::from(proof);
     f.write("t2.json", &t);
     assert_eq!(f.verify("k1/verifying.key", "t2.json").0, 1);
+    // A byte appended to an honest proof: refused as malformed (one encoding per proof).
+    let mut t = bundle.clone();
+    t["proof"] = Value::from(format!("{}00", t["proof"].as_str().unwrap()));
+    f.write("t3.json", &t);
+    let (c, err) = f.verify("k1/verifying.key", "t3.json");
+    assert!(c == 2 && err.contains("after its end"), "{c}: {err}");
 
     // A damaged key: malformed (exit 2); a truncated one too.
     let mut bad = vk.clone();

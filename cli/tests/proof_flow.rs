@@ -147,6 +147,20 @@ fn the_whole_flow_and_its_exit_codes() {
     ]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["valid"], true);
+    // The verdict names the one commitment the proof opened: under Lego, the point.
+    let rec: Value = serde_json::from_str(&std::fs::read_to_string(f.path("a.commitment.json")).unwrap()).unwrap();
+    assert_eq!(v["result"]["opened"]["field"], "commitment_point");
+    assert_eq!(v["result"]["opened"]["value"], rec["commitment_point"]);
+    assert_eq!(v["result"]["backend"], "groth16-bn254");
+    let out = ok(&[
+        "verify",
+        "--vk",
+        p(&f.path("a.keys/verifying.key")),
+        "--commitment",
+        p(&f.path("a.commitment.json")),
+        p(&f.path("proof.json")),
+    ]);
+    assert!(out.contains(&format!("opened: commitment_point {}", rec["commitment_point"].as_str().unwrap())), "{out}");
 
     // Invalid: another model's commitment, a changed output.
     assert_eq!(f.verify("a.keys/verifying.key", "b.commitment.json", "proof.json").0, 1);

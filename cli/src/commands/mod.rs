@@ -1,4 +1,5 @@
 pub mod arch;
+pub mod audit;
 pub mod commit;
 pub mod export;
 pub mod import;

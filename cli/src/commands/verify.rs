@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 use zkseal_halo2::verify::Halo2Verifier;
 use zkseal_halo2::BACKEND_HALO2;
-use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, Verifier, VerifyError};
+use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, Verified, Verifier, VerifyError};
 
 use crate::files::read_limited;
 
@@ -51,12 +51,7 @@ impl Verify {
             Err(e) => return self.report(2, "unreadable", &e, None),
         };
         match verify_any(&vk, &record, &bundle) {
-            Ok(b) => self.report(
-                0,
-                "valid",
-                "the proof is valid",
-                Some(json!({ "model_id": b.model_id, "backend": b.backend, "inferences": b.inferences, "output": b.output_float, "output_int": b.output })),
-            ),
+            Ok((backend, v)) => self.report(0, "valid", "the proof is valid", Some(verdict_json(&backend, &v))),
             Err(e) => self.refused(e),
         }
     }
@@ -76,8 +71,13 @@ impl Verify {
                 out["result"] = d;
             }
             println!("{out}");
-        } else if code == 0 {
-            println!("valid: {}", detail.map(|d| d["output"].to_string()).unwrap_or_default());
+        } else if let (0, Some(d)) = (code, detail) {
+            println!("valid: {}", d["output"]);
+            println!(
+                "opened: {} {}",
+                d["opened"]["field"].as_str().unwrap_or_default(),
+                d["opened"]["value"].as_str().unwrap_or_default()
+            );
         } else {
             eprintln!("{status}: {reason}");
         }
@@ -119,41 +119,49 @@ impl Verify {
         };
         let bundles: Vec<ProofBundle> = lines.iter().filter_map(|(_, b)| b.as_ref().ok().cloned()).collect();
         let mut verdicts = match &verifier {
-            AnyVerifier::Groth16(v) => v.verify_batch(&bundles).into_iter().map(|r| r.map(|_| ())).collect(),
+            AnyVerifier::Groth16(v) => v.verify_batch(&bundles),
             // One derived key for the whole file; each proof checked on its own.
             AnyVerifier::Halo2(v) => bundles.iter().map(|b| v.verify(b)).collect::<Vec<_>>(),
         }
         .into_iter();
         let (mut valid, mut invalid, mut malformed) = (0, 0, 0);
+        let mut opened = None;
         for (line, bundle) in &lines {
-            let (status, reason) = match bundle {
-                Err(e) => {
-                    malformed += 1;
-                    ("malformed", e.clone())
-                }
-                Ok(_) => match verdicts.next().expect("one verdict per bundle") {
-                    Ok(_) => {
-                        valid += 1;
-                        ("valid", "the proof is valid".to_string())
-                    }
-                    Err(e) if e.is_malformed() => {
-                        malformed += 1;
-                        ("malformed", e.to_string())
-                    }
-                    Err(e) => {
-                        invalid += 1;
-                        ("invalid", e.to_string())
-                    }
-                },
+            let verdict = match bundle {
+                Err(e) => Err(("malformed", e.clone())),
+                Ok(_) => verdicts
+                    .next()
+                    .expect("one verdict per bundle")
+                    .map_err(|e| (if e.is_malformed() { "malformed" } else { "invalid" }, e.to_string())),
             };
+            match &verdict {
+                Ok(v) => {
+                    valid += 1;
+                    opened = Some(v.opened.clone());
+                }
+                Err(("malformed", _)) => malformed += 1,
+                Err(_) => invalid += 1,
+            }
             if self.json {
-                println!("{}", json!({ "line": line, "status": status, "valid": status == "valid", "reason": reason }));
-            } else if status != "valid" {
+                let out = match &verdict {
+                    Ok(v) => json!({
+                        "line": line, "status": "valid", "valid": true, "reason": "the proof is valid",
+                        "opened": { "field": v.opened.field(), "value": v.opened.value() },
+                    }),
+                    Err((status, reason)) => {
+                        json!({ "line": line, "status": status, "valid": false, "reason": reason })
+                    }
+                };
+                println!("{out}");
+            } else if let Err((status, reason)) = &verdict {
                 eprintln!("line {line}: {status}: {reason}");
             }
         }
         if !self.json {
             println!("{valid} valid, {invalid} invalid, {malformed} malformed");
+            if let Some(o) = &opened {
+                println!("opened: {} {}", o.field(), o.value());
+            }
         }
         if malformed > 0 {
             2
@@ -166,17 +174,30 @@ impl Verify {
 }
 
 /// Parses the record and the bundle once; the bundle's `backend` decides which verifier
-/// checks it.
-fn verify_any(vk: &[u8], record: &[u8], bundle: &[u8]) -> Result<ProofBundle, VerifyError> {
+/// checks it. The backend's name and the verdict.
+fn verify_any(vk: &[u8], record: &[u8], bundle: &[u8]) -> Result<(String, Verified), VerifyError> {
     let malformed = |what, e: serde_json::Error| VerifyError::Malformed { what, reason: e.to_string() };
     let record: CommitmentRecord = serde_json::from_slice(record).map_err(|e| malformed("commitment record", e))?;
     let bundle: ProofBundle = serde_json::from_slice(bundle).map_err(|e| malformed("proof bundle", e))?;
-    if bundle.backend == BACKEND_HALO2 {
-        Halo2Verifier::new(vk, &record)?.verify(&bundle)?;
+    let verified = if bundle.backend == BACKEND_HALO2 {
+        Halo2Verifier::new(vk, &record)?.verify(&bundle)?
     } else {
-        verify(vk, &record, &bundle)?;
-    }
-    Ok(bundle)
+        verify(vk, &record, &bundle)?
+    };
+    Ok((bundle.backend, verified))
+}
+
+/// `verify --json`'s `result`: what the proof established, and the one commitment of
+/// the record it opened (`specs/trust-model.md` §4).
+fn verdict_json(backend: &str, v: &Verified) -> serde_json::Value {
+    json!({
+        "model_id": v.model_id,
+        "backend": backend,
+        "opened": { "field": v.opened.field(), "value": v.opened.value() },
+        "inferences": v.inferences,
+        "output": v.output_float,
+        "output_int": v.output,
+    })
 }
 
 /// The verifier a batch's key calls for.
