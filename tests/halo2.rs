@@ -14,7 +14,7 @@ use zkseal_halo2::verify::Halo2Verifier;
 use zkseal_halo2::{commitment, fe, fp_hex};
 use zkseal_prover::commit::commitment_record;
 use zkseal_tests::{data, digits_model, digits_test, op_fixture, op_fixture_names, op_model};
-use zkseal_verifier::{ProofBundle, VerifyError};
+use zkseal_verifier::{Opened, ProofBundle, VerifyError};
 
 const MODELS: [&str; 7] = ["torch_mlp", "sklearn_mlp", "sklearn_mlp2", "tf_mlp", "torch_cnn", "torch_cnn_s2", "tf_cnn"];
 
@@ -180,6 +180,15 @@ fn every_tampering_is_refused() {
         b.proof = zkseal_circuits::format::hex(&proof[..len]);
         rejects(&b, &format!("proof truncated to {len}"));
     }
+    // One encoding per proof: any byte appended is refused, whatever its value.
+    for tail in [&[0u8][..], &[0xff], &[0, 0, 0, 0], &proof[..64]] {
+        let mut b = bundle.clone();
+        b.proof = zkseal_circuits::format::hex(&[&proof[..], tail].concat());
+        let refused = verifier.verify(&b).expect_err("a proof with bytes appended verified");
+        assert!(refused.is_malformed() && refused.to_string().contains("after its end"), "{refused}");
+    }
+    let verified = verifier.verify(&bundle).unwrap();
+    assert_eq!(verified.opened, Opened::CommitmentPallas(record.commitment_pallas.clone().unwrap()));
 
     // Another salt: another commitment, which the record does not hold.
     let salt = Salt([99; 32]);

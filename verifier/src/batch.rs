@@ -2,7 +2,8 @@
 //! final exponentiation, and bisection to name the bad ones.
 //!
 //! For proofs `(Aᵢ, Bᵢ, Cᵢ)` with prepared inputs `ICᵢ` and random `rᵢ`, all hold iff
-//! (except with probability at most 2⁻¹²⁷)
+//! (except with probability at most 2⁻¹²⁷ per hash query: Q·2⁻¹²⁷ to a prover who
+//! tries Q batches or records)
 //! `Π e(rᵢ·Aᵢ, Bᵢ) · e(Σ rᵢ·ICᵢ, −γ) · e(Σ rᵢ·Cᵢ, −δ) = T^(Σ rᵢ)`, with `T` the
 //! factor every proof shares (`e(α, β)`, times `e(D, γ')` under the Lego scheme).
 //! The `rᵢ` (`Weight`) are hashed (blake3) from everything the equation depends on and
