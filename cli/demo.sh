@@ -3,7 +3,7 @@
 # CNN exported by torch.onnx, make keys from its architecture alone, commit to its
 # weights (a commitment point the proofs open: the Lego scheme, the default), prove one
 # inference, verify the proof, and show that a tampered proof fails; then the same on the
-# transparent halo2 backend.
+# transparent halo2 backend, and an audit of the record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked -p zkseal-cli
@@ -48,3 +48,9 @@ $zkseal prove "$work/model.zkq" --pk "$work/keys-halo2/proving.key" --salt "$wor
   --input "$work/input.json" --commitment "$work/commitment.json" -o "$work/proof-halo2.json"
 $zkseal verify --vk "$work/keys-halo2/verifying.key" --commitment "$work/commitment.json" "$work/proof-halo2.json"
 expect_rejected "$work/keys-halo2" "$work/proof-halo2.json"
+
+echo "== audit: every commitment of the record recomputed from the weights and the salt"
+# Each proof above opened one of the record's commitments (verify names it); that they all
+# commit to the same weights is what an auditor shown the weights and salt checks.
+$zkseal audit "$work/model.zkq" --salt "$work/salt.json" --commitment "$work/commitment.json" \
+  --pk "$work/keys/proving.key"

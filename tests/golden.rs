@@ -1,5 +1,6 @@
 //! Golden vectors: every bundled model's `model_id`, architecture digest, Poseidon
-//! commitment (under a fixed test salt), the Lego blinding derived from that salt, and
+//! commitment and Pallas commitment (`commitment_pallas`, both under a fixed test salt),
+//! the Lego blinding derived from that salt, and
 //! constraint counts under both schemes; and, for keys from a seeded setup (tests
 //! only), the verifying key's digest and the Lego commitment point. Committed in
 //! `tests/data/golden.json`, so CI checks them on another machine; computed again under
@@ -16,6 +17,8 @@ use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::r1cs::estimate::constraint_count;
 use zkseal_circuits::r1cs::Scheme;
+use zkseal_halo2::commitment::commit as pallas_commit;
+use zkseal_halo2::fp_hex;
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::lego::blinding;
 use zkseal_prover::setup::setup;
@@ -34,6 +37,7 @@ fn current() -> Value {
                 "model_id": hex(&m.model_id()),
                 "architecture_digest": hex(&m.architecture_digest()),
                 "commitment_salt_5a": field_to_decimal(&c),
+                "commitment_pallas_salt_5a": fp_hex(&pallas_commit(&m.arch, &m.architecture_digest(), &m.weights, &salt)),
                 "constraints": constraint_count(&m.arch, Scheme::Poseidon, 1),
                 "constraints_lego": constraint_count(&m.arch, Scheme::Lego, 1),
             }),
