@@ -2,6 +2,11 @@
 //! publishes `D* = Σ rᵢ·Dᵢ / Σ rᵢ` after proving under several weight sets, mounted on
 //! a real Lego key, is refused; and for random mixes of honest proofs, tampered proofs
 //! and adversarial records, every batch verdict is the one-by-one verdict.
+//!
+//! The attack is also committed as files (`tests/data/attacks/batch_forged_point`: the
+//! verifying key, the forged record, the two proofs as a `verify --batch` file) for the
+//! CLI's test and for other verifiers; `ZKSEAL_BLESS=1 cargo test -p zkseal-tests --test
+//! batch_binding` rewrites them.
 
 use std::sync::OnceLock;
 
@@ -20,7 +25,7 @@ use zkseal_prover::commit::commitment_record;
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::prove::Prover;
 use zkseal_prover::setup::setup;
-use zkseal_tests::{digits_model, digits_test};
+use zkseal_tests::{data, digits_model, digits_test};
 use zkseal_verifier::{hex, parse_point, CommitmentRecord, CommitmentScheme, ProofBundle, Verifier, VerifyError};
 
 /// One Lego key, two weight sets of its architecture with their honest records, and
@@ -146,14 +151,13 @@ fn forged_record(w: &World, r: &[Fr]) -> CommitmentRecord {
 #[test]
 fn a_commitment_point_chosen_after_the_proofs_is_refused() {
     let w = world();
-    let honest = Verifier::new(&w.vk, &w.honest[0]).unwrap();
-    // Two answers to the same input, one under each weight set, labelled for record 0.
-    let bundles = [relabel(&w.proofs[0][0], &w.honest[0]), relabel(&w.proofs[1][0], &w.honest[0])];
+    // Two answers to the same input, one under each weight set, labelled for the forged
+    // record, whose point balances the weights the verifier drew before it bound `D`
+    // (those weights hash the proofs and public inputs only, not the labels).
+    let (bundles, forged) = attack(w);
     assert_eq!(bundles[0].input, bundles[1].input);
-    let r = unbound_weights(&honest, &bundles);
-    let forged = forged_record(w, &r);
-    let bundles = bundles.map(|b| relabel(&b, &forged));
     let verifier = Verifier::new(&w.vk, &forged).unwrap();
+    let r = unbound_weights(&verifier, &bundles);
 
     // The attack is real: with weights that ignore D, the forged point satisfies the
     // batch equation, although each proof fails on its own.
@@ -169,6 +173,44 @@ fn a_commitment_point_chosen_after_the_proofs_is_refused() {
         let v = Verifier::new(&w.vk, &w.honest[s]).unwrap();
         assert!(v.verify_batch(&w.proofs[s]).iter().all(Result::is_ok));
     }
+}
+
+/// The attack's two bundles and forged record, as `a_commitment_point_chosen_after_the_proofs_is_refused`
+/// builds them.
+fn attack(w: &World) -> ([ProofBundle; 2], CommitmentRecord) {
+    let honest = Verifier::new(&w.vk, &w.honest[0]).unwrap();
+    let bundles = [relabel(&w.proofs[0][0], &w.honest[0]), relabel(&w.proofs[1][0], &w.honest[0])];
+    let forged = forged_record(w, &unbound_weights(&honest, &bundles));
+    (bundles.map(|b| relabel(&b, &forged)), forged)
+}
+
+#[test]
+fn the_committed_attack_files_are_a_real_attack_and_refused() {
+    let dir = data("attacks/batch_forged_point");
+    if std::env::var_os("ZKSEAL_BLESS").is_some() {
+        let w = world();
+        let (bundles, forged) = attack(w);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("verifying.key"), &w.vk).unwrap();
+        std::fs::write(dir.join("commitment.json"), serde_json::to_string_pretty(&forged).unwrap() + "\n").unwrap();
+        let lines: String = bundles.iter().map(|b| serde_json::to_string(b).unwrap() + "\n").collect();
+        std::fs::write(dir.join("proofs.jsonl"), lines).unwrap();
+    }
+    let vk = std::fs::read(dir.join("verifying.key")).unwrap();
+    let record: CommitmentRecord =
+        serde_json::from_slice(&std::fs::read(dir.join("commitment.json")).unwrap()).unwrap();
+    let bundles: Vec<ProofBundle> = std::fs::read_to_string(dir.join("proofs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let verifier = Verifier::new(&vk, &record).unwrap();
+    assert_eq!(bundles[0].input, bundles[1].input);
+    assert_ne!(bundles[0].output, bundles[1].output, "two answers to one input");
+    assert!(batch_equation_holds(&verifier, &bundles, &unbound_weights(&verifier, &bundles)), "a real attack");
+    let refused = vec![Err(VerifyError::PairingCheckFailed); 2];
+    assert_eq!(verifier.verify_batch(&bundles), refused);
+    assert_eq!(bundles.iter().map(|b| verifier.verify(b)).collect::<Vec<_>>(), refused);
 }
 
 /// A bundle of the pool, before relabelling: how it was made.

@@ -449,3 +449,29 @@ fn the_salt_never_reaches_the_terminal() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&salt).unwrap().permissions().mode() & 0o777, 0o600);
 }
+
+/// The committed attack (`tests/batch_binding.rs`): two answers to one input under two
+/// weight sets, and a record whose point the owner chose after the proofs so that a batch
+/// check blind to the point balances. `verify --batch` refuses both lines, as `verify`
+/// refuses each.
+#[test]
+fn a_commitment_point_forged_after_the_proofs_is_refused_by_verify_batch() {
+    let dir = data("attacks/batch_forged_point");
+    let (vk, record, proofs) = (dir.join("verifying.key"), dir.join("commitment.json"), dir.join("proofs.jsonl"));
+    let out = zkseal(&["verify", "--vk", p(&vk), "--commitment", p(&record), "--batch", p(&proofs), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        assert_eq!((l["status"].as_str(), l["valid"].as_bool()), (Some("invalid"), Some(false)), "{l}");
+        assert!(l["reason"].as_str().unwrap().contains("pairing check failed"), "{l}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, line) in std::fs::read_to_string(&proofs).unwrap().lines().enumerate() {
+        let one = tmp.path().join(format!("{i}.json"));
+        std::fs::write(&one, line).unwrap();
+        let (c, err) = code(&["verify", "--vk", p(&vk), "--commitment", p(&record), p(&one)]);
+        assert!(c == 1 && err.contains("pairing check failed"), "{c}: {err}");
+    }
+}
