@@ -39,15 +39,26 @@ impl Opened {
     }
 }
 
-/// What a valid proof establishes: under the verifying key, some weights behind
-/// `opened` map `input` to `output` by the architecture's exact integer semantics, and
-/// `output_float` is `output` dequantized.
+/// What a valid proof establishes, under each scheme (`specs/trust-model.md` §4):
 ///
-/// What it does not establish: that `model_id` (a label: the blake3 of the owner's model
-/// file, never an input of the proof) names those weights; that the record's other
-/// commitments open to the same weights (Lego: the Poseidon `commitment`; every scheme:
-/// `commitment_pallas`); under Lego, that the weights are integers of the declared widths
-/// (`specs/commitment.md` §2.11). The first two are what `zkseal audit` checks.
+/// - **Lego** (`Opened::CommitmentPoint`): the prover knew field elements `v` and a
+///   blinding opening the record's point `D` under the commitment key of the record's
+///   `vk_digest`, and the circuit run with `v` maps each of the `inferences` inputs to its
+///   output. Every proof opening the same `D` uses the same `v`. Not established: that `v`
+///   are integers of the declared widths (no constraint range-checks the segment;
+///   `specs/commitment.md` §2.11), so that the result is the integer evaluator's.
+/// - **Poseidon** (`Opened::Commitment`): the prover knew integer weights of the declared
+///   widths (range-checked in the circuit) and a salt whose salted Poseidon hash over
+///   BN254 is the record's `commitment`, and the exact integer semantics map `input` to
+///   `output` with those weights.
+/// - **halo2** (`Opened::CommitmentPallas`): as Poseidon, with the hash over Pallas.
+///
+/// Under every scheme, not established: that `model_id` (a label: the blake3 of the
+/// owner's model file, never an input of the proof) names those weights; that the
+/// record's other commitments open to the same weights (Lego: the Poseidon `commitment`;
+/// every scheme: the other backend's value); that the weights are any float model's or
+/// good. `zkseal audit`, given the weights and salt, checks the first two. `output_float`
+/// is `output` dequantized by the key's scale, checked, not proven.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verified {
     /// The bundle's and record's `model_id` (equal, or the proof is refused).
