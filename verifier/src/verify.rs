@@ -14,7 +14,6 @@ use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
-use ark_serialize::CanonicalSerialize;
 use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof, VerifyingKey};
 
 use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
@@ -279,12 +278,10 @@ impl Verifier {
     /// The record's commitment that this verifier's proofs open: under Lego the point
     /// `D`, under Poseidon the hash (`Verified`).
     pub fn opened(&self) -> Opened {
-        match &self.record_point {
-            Some(point) => {
-                let mut bytes = Vec::with_capacity(32);
-                point.serialize_compressed(&mut bytes).expect("writing to a Vec cannot fail");
-                Opened::CommitmentPoint(hex(&bytes))
-            }
+        match &self.record.commitment_point {
+            // `new` decoded it: 32 bytes of hex of a canonical compressed point, whose
+            // lower-case form is the point's one encoding.
+            Some(point) => Opened::CommitmentPoint(point.to_ascii_lowercase()),
             None => Opened::Commitment(self.record.commitment.clone()),
         }
     }
