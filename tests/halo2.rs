@@ -198,6 +198,14 @@ fn every_tampering_is_refused() {
     assert_eq!(v2.verify(&bundle), Err(VerifyError::CommitmentMismatch));
     // The prover refuses a record that is not its salt's.
     assert!(Halo2Prover::new(&model, &key, &salt, &record).is_err());
+    // Nor its own record with the BN254 commitment of another salt: the record's values
+    // are claims about one weight list, and the owner's prover checks those it can.
+    let mut mixed = record.clone();
+    mixed.commitment = other.commitment.clone();
+    assert!(matches!(
+        Halo2Prover::new(&model, &key, &Salt([7; 32]), &mixed),
+        Err(zkseal_halo2::prove::ProveError::Record("commitment"))
+    ));
 
     // Another model's key: refused before any proof check.
     let (_, sk) = digits_model("sklearn_mlp");

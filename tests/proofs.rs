@@ -8,11 +8,14 @@ use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkseal_circuits::commitment::commit;
+use zkseal_circuits::commitment::{commit, Salt};
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{evaluate, quantize_input};
 use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
 use zkseal_circuits::r1cs::Scheme;
+use zkseal_prover::commit::commitment_record;
+use zkseal_prover::prove::Prover;
+use zkseal_prover::ProverError;
 use zkseal_tests::{digits_test, proved, Proved, DIGITS_MODELS};
 use zkseal_verifier::{verify, CommitmentRecord, CommitmentScheme, ProofBundle, VerifyError};
 
@@ -145,4 +148,21 @@ fn weights_other_than_the_committed_ones_cannot_prove_poseidon() {
     b.output_float = b.output.iter().map(|&q| q as f64 * 2f64.powi(-b.output_scale)).collect();
     b.proof = hex(&bytes);
     assert_eq!(rejected(&p.vk, &p.record, &b), VerifyError::PairingCheckFailed);
+}
+
+#[test]
+fn the_prover_refuses_a_record_whose_pallas_commitment_is_of_other_weights() {
+    // Every value of the record is a claim about one weight list (`specs/trust-model.md`
+    // §4.1): the owner's Groth16 prover refuses a record whose `commitment_pallas` it
+    // would not have written, though its proofs never open that value.
+    let p = proved("sklearn_mlp", 1, CommitmentScheme::Lego);
+    let other = commitment_record(&p.model, &Salt([9; 32]), Some(&p.key)).unwrap();
+    let mut mixed = p.record.clone();
+    mixed.commitment_pallas = other.commitment_pallas.clone();
+    assert_ne!(mixed, p.record);
+    assert!(matches!(Prover::new(&p.model, &p.key, &p.salt, Some(&mixed)), Err(ProverError::CommitmentMismatch)));
+    // A version 2 record, which has no Pallas value, is still proved against.
+    let mut old = p.record.clone();
+    old.commitment_pallas = None;
+    assert!(Prover::new(&p.model, &p.key, &p.salt, Some(&old)).is_ok());
 }

@@ -76,8 +76,13 @@ impl<'a> Prover<'a> {
                     expected: key.header.scheme.name(),
                 });
             }
+            // Every value the record holds, not only the one these proofs open: a record
+            // is a set of claims about one weight list (`specs/trust-model.md` §4.1), and
+            // the owner's own prover will not lend its proofs to a record that breaks one.
+            let pallas_differs = r.commitment_pallas.is_some() && r.commitment_pallas != own.commitment_pallas;
             if (&r.commitment, &r.commitment_point, &r.vk_digest)
                 != (&own.commitment, &own.commitment_point, &own.vk_digest)
+                || pallas_differs
             {
                 return Err(ProverError::CommitmentMismatch);
             }

@@ -9,7 +9,7 @@ use zkseal_circuits::commitment::Salt;
 use zkseal_circuits::format::hex;
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input, EvalError};
 use zkseal_circuits::Model;
-use zkseal_verifier::{vk_digest, CommitmentRecord, ProofBundle, BUNDLE_VERSION};
+use zkseal_verifier::{field_to_decimal, vk_digest, CommitmentRecord, ProofBundle, BUNDLE_VERSION};
 
 use crate::circuit::{instance, ModelCircuit, Witness};
 use crate::keys::{KeyError, KeyFile};
@@ -70,6 +70,12 @@ impl<'a> Halo2Prover<'a> {
         }
         if record.commitment_pallas.as_deref() != Some(fp_hex(&commitment).as_str()) {
             return Err(ProveError::Record("commitment_pallas"));
+        }
+        // The record's BN254 commitment too (the Lego point needs the Groth16 keys): its
+        // values are claims about one weight list (`specs/trust-model.md` §4.1).
+        let bn254 = zkseal_circuits::commitment::commit(&model.arch, &arch_digest, &model.weights, salt);
+        if record.commitment != field_to_decimal(&bn254) {
+            return Err(ProveError::Record("commitment"));
         }
         let pk = key.proving_key()?;
         let verifier = Halo2Verifier::with_key(key.clone(), key_file, record, pk.get_vk().clone())

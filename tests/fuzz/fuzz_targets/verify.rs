@@ -2,7 +2,9 @@
 //! or Poseidon scheme) and which of its three files the rest of the input replaces:
 //! the proof bundle, the commitment record or the verifying key. The oracle: whatever
 //! verifies proves exactly the genuine statement (same model, commitment, inputs and
-//! outputs), and batch verification agrees with one-by-one verification.
+//! outputs), and batch verification agrees with one-by-one verification, for a mutated
+//! bundle beside the genuine one and for the genuine bundle (relabelled) under a mutated
+//! record, an adversary's commitment point included.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -61,7 +63,22 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(batch[1].is_ok(), single.is_ok(), "batch and single verification disagree");
             single
         }
-        1 => verify_bytes(f.vk, rest, f.bundle),
+        1 => {
+            if let Ok(record) = serde_json::from_slice::<CommitmentRecord>(rest) {
+                if let Ok(v) = Verifier::new(f.vk, &record) {
+                    // The bundle's labels are outside the proof: an adversary writes them
+                    // to match whatever record it hands out.
+                    let mut relabelled = g.bundle.clone();
+                    relabelled.model_id = record.model_id.clone();
+                    relabelled.commitment = record.commitment.clone();
+                    relabelled.commitment_point = record.commitment_point.clone();
+                    let pair = [g.bundle.clone(), relabelled];
+                    let singles: Vec<_> = pair.iter().map(|b| v.verify(b)).collect();
+                    assert_eq!(v.verify_batch(&pair), singles, "batch and single verification disagree");
+                }
+            }
+            verify_bytes(f.vk, rest, f.bundle)
+        }
         _ => verify_bytes(rest, f.record, f.bundle),
     };
     if let Ok(v) = &result {
