@@ -43,8 +43,9 @@ fn world() -> &'static World {
         let (_, first) = digits_model("torch_mlp");
         let second = other_weights(&first);
         let mut rng = StdRng::seed_from_u64(41);
-        let key = ProvingKeyFile::from_bytes(&setup(&first.arch, CommitmentScheme::Lego, 1, &mut rng).unwrap().to_bytes())
-            .unwrap();
+        let key =
+            ProvingKeyFile::from_bytes(&setup(&first.arch, CommitmentScheme::Lego, 1, &mut rng).unwrap().to_bytes())
+                .unwrap();
         let (inputs, _) = digits_test();
         let mut honest = Vec::new();
         let mut proofs = Vec::new();
@@ -55,11 +56,7 @@ fn world() -> &'static World {
             proofs.push(inputs[..3].iter().map(|x| prover.prove(x, &mut rng).unwrap()).collect::<Vec<_>>());
         }
         assert_ne!(proofs[0][0].output, proofs[1][0].output, "the two weight sets answer input 0 differently");
-        World {
-            vk: key.verifying_key_file(),
-            honest: honest.try_into().unwrap(),
-            proofs: proofs.try_into().unwrap(),
-        }
+        World { vk: key.verifying_key_file(), honest: honest.try_into().unwrap(), proofs: proofs.try_into().unwrap() }
     })
 }
 
