@@ -231,6 +231,14 @@ fn the_whole_flow_and_its_exit_codes() {
     let (c, err) = verify_batch(&good_file);
     assert!(c == 1 && err.contains("line 2: invalid"), "{err}");
     assert_eq!(verify_batch(&proofs).0, 2, "a line without a proof is malformed");
+    // The key and record checked once, with single verification's exit codes: another
+    // model's record is invalid (1), a missing file unreadable (2).
+    let other_record = f.path("b.commitment.json");
+    let (c, err) =
+        code(&["verify", "--vk", p(&vk_path), "--commitment", p(&other_record), "--batch", p(&good_file)]);
+    assert!(c == 1 && err.starts_with("invalid: "), "{c}: {err}");
+    let (c, err) = verify_batch(&f.path("missing.jsonl"));
+    assert!(c == 2 && err.starts_with("unreadable: "), "{c}: {err}");
 
     let again = zkseal(&batch);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 proved, 3 already there"), "resumed: nothing redone");

@@ -93,18 +93,28 @@ type BatchLines = Vec<(usize, Result<ProofBundle, String>)>;
 
 impl Verify {
     fn run_batch(&self, batch: &PathBuf) -> i32 {
-        let loaded = (|| -> Result<(AnyVerifier, BatchLines), String> {
-            let read = |p: &PathBuf, limit| read_limited(p, limit).map_err(|e| format!("{e:#}"));
-            let record: CommitmentRecord = serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?)
-                .map_err(|e| format!("{}: malformed commitment record: {e}", self.commitment.display()))?;
+        // Exit codes as for one proof: an unreadable file or a malformed key or record
+        // is 2, a key and record that do not belong together is 1 for every line.
+        let loaded = (|| -> Result<(AnyVerifier, BatchLines), (i32, &'static str, String)> {
+            let read = |p: &PathBuf, limit| read_limited(p, limit).map_err(|e| (2, "unreadable", format!("{e:#}")));
+            let refused = |e: VerifyError| {
+                if e.is_malformed() {
+                    (2, "malformed", e.to_string())
+                } else {
+                    (1, "invalid", e.to_string())
+                }
+            };
+            let record: CommitmentRecord = serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?).map_err(|e| {
+                (2, "malformed", format!("{}: malformed commitment record: {e}", self.commitment.display()))
+            })?;
             let key = read(&self.vk, MAX_BYTES)?;
             let verifier = if key.starts_with(zkseal_halo2::keys::MAGIC) {
-                AnyVerifier::Halo2(Box::new(Halo2Verifier::new(&key, &record).map_err(|e| e.to_string())?))
+                AnyVerifier::Halo2(Box::new(Halo2Verifier::new(&key, &record).map_err(refused)?))
             } else {
-                AnyVerifier::Groth16(Box::new(Verifier::new(&key, &record).map_err(|e| e.to_string())?))
+                AnyVerifier::Groth16(Box::new(Verifier::new(&key, &record).map_err(refused)?))
             };
             let text = String::from_utf8(read(batch, MAX_BATCH_BYTES)?)
-                .map_err(|_| format!("{} is not UTF-8", batch.display()))?;
+                .map_err(|_| (2, "malformed", format!("{} is not UTF-8", batch.display())))?;
             let lines = text
                 .lines()
                 .enumerate()
@@ -115,7 +125,7 @@ impl Verify {
         })();
         let (verifier, lines) = match loaded {
             Ok(x) => x,
-            Err(e) => return self.report(2, "malformed", &e, None),
+            Err((code, status, reason)) => return self.report(code, status, &reason, None),
         };
         let bundles: Vec<ProofBundle> = lines.iter().filter_map(|(_, b)| b.as_ref().ok().cloned()).collect();
         let mut verdicts = match &verifier {
