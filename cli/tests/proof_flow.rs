@@ -136,30 +136,20 @@ fn the_whole_flow_and_its_exit_codes() {
     ]);
 
     assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "proof.json").0, 0);
-    let out = ok(&[
-        "verify",
-        "--vk",
-        p(&f.path("a.keys/verifying.key")),
-        "--commitment",
-        p(&f.path("a.commitment.json")),
-        p(&f.path("proof.json")),
-        "--json",
-    ]);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let (vk_a, rec_a, proof_a) = (f.path("a.keys/verifying.key"), f.path("a.commitment.json"), f.path("proof.json"));
+    let verify_ok = |extra: &[&str]| {
+        let mut args = vec!["verify", "--vk", p(&vk_a), "--commitment", p(&rec_a), p(&proof_a)];
+        args.extend(extra);
+        ok(&args)
+    };
+    let v: Value = serde_json::from_str(&verify_ok(&["--json"])).unwrap();
     assert_eq!(v["valid"], true);
     // The verdict names the one commitment the proof opened: under Lego, the point.
     let rec: Value = serde_json::from_str(&std::fs::read_to_string(f.path("a.commitment.json")).unwrap()).unwrap();
     assert_eq!(v["result"]["opened"]["field"], "commitment_point");
     assert_eq!(v["result"]["opened"]["value"], rec["commitment_point"]);
     assert_eq!(v["result"]["backend"], "groth16-bn254");
-    let out = ok(&[
-        "verify",
-        "--vk",
-        p(&f.path("a.keys/verifying.key")),
-        "--commitment",
-        p(&f.path("a.commitment.json")),
-        p(&f.path("proof.json")),
-    ]);
+    let out = verify_ok(&[]);
     assert!(out.contains(&format!("opened: commitment_point {}", rec["commitment_point"].as_str().unwrap())), "{out}");
 
     // Invalid: another model's commitment, a changed output.
@@ -234,8 +224,7 @@ fn the_whole_flow_and_its_exit_codes() {
     // The key and record checked once, with single verification's exit codes: another
     // model's record is invalid (1), a missing file unreadable (2).
     let other_record = f.path("b.commitment.json");
-    let (c, err) =
-        code(&["verify", "--vk", p(&vk_path), "--commitment", p(&other_record), "--batch", p(&good_file)]);
+    let (c, err) = code(&["verify", "--vk", p(&vk_path), "--commitment", p(&other_record), "--batch", p(&good_file)]);
     assert!(c == 1 && err.starts_with("invalid: "), "{c}: {err}");
     let (c, err) = verify_batch(&f.path("missing.jsonl"));
     assert!(c == 2 && err.starts_with("unreadable: "), "{c}: {err}");

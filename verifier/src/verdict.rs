@@ -39,6 +39,13 @@ impl Opened {
     }
 }
 
+/// `FIELD VALUE`, as every front end reports it (`commitment_point 52cd…1d88`).
+impl core::fmt::Display for Opened {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} {}", self.field(), self.value())
+    }
+}
+
 /// What a valid proof establishes, under each scheme (`specs/trust-model.md` §4):
 ///
 /// - **Lego** (`Opened::CommitmentPoint`): the prover knew field elements `v` and a

@@ -23,8 +23,8 @@ use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::ProverError;
 use zkseal_verifier::{CommitmentRecord, CommitmentScheme};
 
-use super::{is_halo2_key, load_model, MAX_KEY_BYTES};
-use crate::files::{read_limited, read_prefix, read_text};
+use super::{is_halo2_key, load_model, peek_proving_key, read_proving_key, MAX_KEY_BYTES};
+use crate::files::{read_limited, read_text};
 
 /// Largest commitment record read.
 const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -322,8 +322,7 @@ fn scheme_check(record: &CommitmentRecord) -> Check {
 /// A Groth16 proving key for `model`'s architecture (the header is checked before a key
 /// that may be gigabytes is read).
 fn groth16_key(path: &Path, model: &Model) -> Result<ProvingKeyFile> {
-    let header = ProvingKeyFile::peek_header(&read_prefix(path, ProvingKeyFile::PREFIX_LEN)?)
-        .with_context(|| format!("{}", path.display()))?;
+    let header = peek_proving_key(path)?;
     let digest = model.architecture_digest();
     if header.architecture_digest != digest {
         bail!(
@@ -334,7 +333,7 @@ fn groth16_key(path: &Path, model: &Model) -> Result<ProvingKeyFile> {
             hex(&digest)
         );
     }
-    ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?).with_context(|| format!("{}", path.display()))
+    read_proving_key(path)
 }
 
 /// `text` with every occurrence of the salt's hex (any case) replaced by `<salt>`.

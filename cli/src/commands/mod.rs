@@ -17,7 +17,7 @@ use zkseal_circuits::{Architecture, Model};
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::resources::check_machine;
 use zkseal_prover::setup::circuit_scheme;
-use zkseal_verifier::CommitmentScheme;
+use zkseal_verifier::{CommitmentScheme, KeyHeader};
 
 use crate::files::{read_limited, read_prefix};
 
@@ -63,8 +63,7 @@ pub fn is_halo2_key(path: &Path) -> Result<bool> {
 /// checked first: with `expected`, a key of another scheme is refused, and so is a
 /// circuit the machine cannot hold, before a key of gigabytes is read.
 pub fn load_proving_key(path: &Path, arch: &Architecture, expected: Option<SchemeArg>) -> Result<ProvingKeyFile> {
-    let header = ProvingKeyFile::peek_header(&read_prefix(path, ProvingKeyFile::PREFIX_LEN)?)
-        .with_context(|| format!("{}", path.display()))?;
+    let header = peek_proving_key(path)?;
     if let Some(want) = expected.map(SchemeArg::scheme) {
         if header.scheme != want {
             anyhow::bail!(
@@ -76,6 +75,17 @@ pub fn load_proving_key(path: &Path, arch: &Architecture, expected: Option<Schem
         }
     }
     check_machine(arch, circuit_scheme(header.scheme), header.inferences as usize)?;
+    read_proving_key(path)
+}
+
+/// The header of the proving key at `path`, from its first bytes only.
+pub fn peek_proving_key(path: &Path) -> Result<KeyHeader> {
+    ProvingKeyFile::peek_header(&read_prefix(path, ProvingKeyFile::PREFIX_LEN)?)
+        .with_context(|| format!("{}", path.display()))
+}
+
+/// The whole proving key at `path`, decoded (at most `MAX_KEY_BYTES` read).
+pub fn read_proving_key(path: &Path) -> Result<ProvingKeyFile> {
     ProvingKeyFile::from_bytes(&read_limited(path, MAX_KEY_BYTES)?).with_context(|| format!("{}", path.display()))
 }
 

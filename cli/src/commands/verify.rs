@@ -10,7 +10,7 @@ use clap::Args;
 use serde_json::json;
 use zkseal_halo2::verify::Halo2Verifier;
 use zkseal_halo2::BACKEND_HALO2;
-use zkseal_verifier::{verify, CommitmentRecord, ProofBundle, Verified, Verifier, VerifyError};
+use zkseal_verifier::{verify, CommitmentRecord, Opened, ProofBundle, Verified, Verifier, VerifyError};
 
 use crate::files::read_limited;
 
@@ -51,7 +51,14 @@ impl Verify {
             Err(e) => return self.report(2, "unreadable", &e, None),
         };
         match verify_any(&vk, &record, &bundle) {
-            Ok((backend, v)) => self.report(0, "valid", "the proof is valid", Some(verdict_json(&backend, &v))),
+            Ok((backend, v)) if self.json => {
+                self.report(0, "valid", "the proof is valid", Some(verdict_json(&backend, &v)))
+            }
+            Ok((_, v)) => {
+                println!("valid: {}", json!(v.output_float));
+                println!("opened: {}", v.opened);
+                0
+            }
             Err(e) => self.refused(e),
         }
     }
@@ -71,13 +78,6 @@ impl Verify {
                 out["result"] = d;
             }
             println!("{out}");
-        } else if let (0, Some(d)) = (code, detail) {
-            println!("valid: {}", d["output"]);
-            println!(
-                "opened: {} {}",
-                d["opened"]["field"].as_str().unwrap_or_default(),
-                d["opened"]["value"].as_str().unwrap_or_default()
-            );
         } else {
             eprintln!("{status}: {reason}");
         }
@@ -104,9 +104,10 @@ impl Verify {
                     (1, "invalid", e.to_string())
                 }
             };
-            let record: CommitmentRecord = serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?).map_err(|e| {
-                (2, "malformed", format!("{}: malformed commitment record: {e}", self.commitment.display()))
-            })?;
+            let record: CommitmentRecord =
+                serde_json::from_slice(&read(&self.commitment, MAX_BYTES)?).map_err(|e| {
+                    (2, "malformed", format!("{}: malformed commitment record: {e}", self.commitment.display()))
+                })?;
             let key = read(&self.vk, MAX_BYTES)?;
             let verifier = if key.starts_with(zkseal_halo2::keys::MAGIC) {
                 AnyVerifier::Halo2(Box::new(Halo2Verifier::new(&key, &record).map_err(refused)?))
@@ -156,7 +157,7 @@ impl Verify {
                 let out = match &verdict {
                     Ok(v) => json!({
                         "line": line, "status": "valid", "valid": true, "reason": "the proof is valid",
-                        "opened": { "field": v.opened.field(), "value": v.opened.value() },
+                        "opened": opened_json(&v.opened),
                     }),
                     Err((status, reason)) => {
                         json!({ "line": line, "status": status, "valid": false, "reason": reason })
@@ -170,7 +171,7 @@ impl Verify {
         if !self.json {
             println!("{valid} valid, {invalid} invalid, {malformed} malformed");
             if let Some(o) = &opened {
-                println!("opened: {} {}", o.field(), o.value());
+                println!("opened: {o}");
             }
         }
         if malformed > 0 {
@@ -203,11 +204,16 @@ fn verdict_json(backend: &str, v: &Verified) -> serde_json::Value {
     json!({
         "model_id": v.model_id,
         "backend": backend,
-        "opened": { "field": v.opened.field(), "value": v.opened.value() },
+        "opened": opened_json(&v.opened),
         "inferences": v.inferences,
         "output": v.output_float,
         "output_int": v.output,
     })
+}
+
+/// `{"field": …, "value": …}`: the record field a proof opened and its value.
+fn opened_json(o: &Opened) -> serde_json::Value {
+    json!({ "field": o.field(), "value": o.value() })
 }
 
 /// The verifier a batch's key calls for.

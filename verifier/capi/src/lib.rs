@@ -90,7 +90,7 @@ pub unsafe extern "C" fn zkseal_verify_opened(
     };
     match catch_unwind(AssertUnwindSafe(|| verify_bytes(vk, record, bundle))) {
         Ok(Ok(v)) => {
-            let _ = write!(opened, "{} {}", v.opened.field(), v.opened.value());
+            let _ = write!(opened, "{}", v.opened);
             ZKSEAL_VALID
         }
         Ok(Err(e)) => {
