@@ -184,6 +184,7 @@ fn worked_example() {
     assert!(s.contains("The calibration samples are `[1.0, −0.5]` and `[0.25, 0.9]`"));
     let float_model = FloatModel {
         input_shape: vec![1, 2],
+        input_range: None,
         layers: vec![FloatLayer {
             name: "fc".into(),
             op: Op::Dense { in_features: 2, out_features: 1 },

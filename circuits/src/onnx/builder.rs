@@ -237,7 +237,11 @@ impl Builder {
             self.class_labels.clear();
         }
         Ok(Built {
-            model: FloatModel { input_shape: std::mem::take(&mut self.input_shape), layers: self.layers },
+            model: FloatModel {
+                input_shape: std::mem::take(&mut self.input_shape),
+                input_range: None,
+                layers: self.layers,
+            },
             head_ops: self.head_ops,
             class_labels: self.class_labels,
         })
