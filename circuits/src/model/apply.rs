@@ -27,6 +27,7 @@ pub fn apply<T: Scalar>(
             kernels::affine(x, in_shape, w, b, &p)
         }
         Op::Relu => kernels::relu(x),
+        Op::Clip { lo, hi } => kernels::clip(x, T::from_i64(*lo), T::from_i64(*hi)),
         Op::MaxPool { window } => kernels::pool2d(x, chw(), window, out_hw(), |v, _| kernels::max_of(v)),
         Op::AvgPool { window, count_include_pad } => kernels::pool2d(x, chw(), window, out_hw(), |v, n| {
             mean(kernels::sum_of(v), if *count_include_pad { n.padded } else { n.real })

@@ -13,14 +13,21 @@ use super::shape::{broadcast_map, numel, transpose_map};
 /// Numbers the kernels compute with.
 pub trait Scalar: Copy + PartialOrd + Add<Output = Self> + Mul<Output = Self> {
     const ZERO: Self;
+    fn from_i64(v: i64) -> Self;
 }
 
 impl Scalar for f64 {
     const ZERO: Self = 0.0;
+    fn from_i64(v: i64) -> Self {
+        v as f64
+    }
 }
 
 impl Scalar for i64 {
     const ZERO: Self = 0;
+    fn from_i64(v: i64) -> Self {
+        v
+    }
 }
 
 /// `y[r][o] = Σ_i x[r][i]·w[o][i] + b[o]` for every row `r` of `x`.
@@ -155,6 +162,21 @@ pub fn transpose<T: Scalar>(x: &[T], x_shape: &[usize], perm: &[usize]) -> Vec<T
 /// `max(x, 0)` elementwise.
 pub fn relu<T: Scalar>(x: &[T]) -> Vec<T> {
     x.iter().map(|&v| if v > T::ZERO { v } else { T::ZERO }).collect()
+}
+
+/// `min(max(x, lo), hi)` elementwise (`lo ≤ hi`).
+pub fn clip<T: Scalar>(x: &[T], lo: T, hi: T) -> Vec<T> {
+    x.iter()
+        .map(|&v| {
+            if v < lo {
+                lo
+            } else if v > hi {
+                hi
+            } else {
+                v
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

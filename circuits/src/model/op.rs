@@ -103,6 +103,11 @@ pub enum Op {
     Affine { param_shape: Vec<u32> },
     /// `y = max(x, 0)`.
     Relu,
+    /// `y = min(max(x, lo), hi)`, the bounds in the input's own units (integers at the
+    /// input's scale in a quantized model). The only op that narrows the bit width:
+    /// `import --input-range` makes it the first layer, so that any input the input's
+    /// (wider) format holds is clipped to the owner's declared range.
+    Clip { lo: i64, hi: i64 },
     /// Maximum over the in-bounds part of each window.
     MaxPool { window: Window2d },
     /// Mean over each window; the divisor counts padded positions iff `count_include_pad`.
@@ -123,6 +128,7 @@ impl Op {
             Op::Conv2d { .. } => "conv2d",
             Op::Affine { .. } => "affine",
             Op::Relu => "relu",
+            Op::Clip { .. } => "clip",
             Op::MaxPool { .. } => "max_pool",
             Op::AvgPool { .. } => "avg_pool",
             Op::GlobalAvgPool => "global_avg_pool",
@@ -195,7 +201,7 @@ impl Op {
                 }
                 Ok(x.to_vec())
             }
-            Op::Relu => Ok(x.to_vec()),
+            Op::Relu | Op::Clip { .. } => Ok(x.to_vec()),
             Op::Reshape => {
                 if numel(declared) != numel(x) {
                     return Err(ShapeError::Mismatch { expected: declared.to_vec(), got: x.to_vec() });

@@ -188,11 +188,21 @@ impl Architecture {
                         return Err(err("accumulator width below the bound of its inputs"));
                     }
                 }
-                (None, None) => {
-                    if o.scale != input.scale || o.bits != input.bits {
-                        return Err(err("an op without parameters must keep its input's format"));
+                (None, None) => match layer.op {
+                    Op::Clip { lo, hi } => {
+                        if o.scale != input.scale || o.bits > input.bits {
+                            return Err(err("a clip keeps its input's scale and cannot widen it"));
+                        }
+                        if lo > hi || !fits(lo, o.bits) || !fits(hi, o.bits) {
+                            return Err(err("clip bounds must satisfy lo <= hi and fit the output's width"));
+                        }
                     }
-                }
+                    _ => {
+                        if o.scale != input.scale || o.bits != input.bits {
+                            return Err(err("an op without parameters must keep its input's format"));
+                        }
+                    }
+                },
                 _ => return Err(err("rescale present iff the op has parameters")),
             }
         }

@@ -5,6 +5,7 @@ use thiserror::Error;
 use super::arch::{Architecture, TensorSpec, Weights};
 use super::rounding::{div_round, fits, pow2, quantize_value, rescale};
 use crate::model::apply::apply;
+use crate::model::op::Op;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
@@ -13,8 +14,17 @@ pub enum EvalError {
     InputLength { expected: usize, shape: Vec<u32>, got: usize },
     #[error("input value {index} is not a finite number")]
     NotFinite { index: usize },
-    #[error("input value {index} ({value}) is outside the model's input range (±{limit})")]
+    #[error(
+        "input value {index} ({value}) is outside the model's input range (±{limit}, from its calibration); \
+         re-import the model with --input-range LO:HI to clip inputs to a range you choose, or with \
+         --calibration data that covers such values"
+    )]
     InputRange { index: usize, value: String, limit: f64 },
+    #[error(
+        "input value {index} ({value}) is beyond ±{limit}, the most the model's input format holds \
+         (values between that and its declared input range [{lo}, {hi}] are clipped to the range)"
+    )]
+    BeyondInputFormat { index: usize, value: String, limit: f64, lo: f64, hi: f64 },
     #[error("layer {index} ({name}): value {value} overflows the declared {bits}-bit width; the input is outside the calibrated range")]
     Overflow { index: usize, name: String, value: i64, bits: u32 },
 }
@@ -35,11 +45,18 @@ impl Trace {
 }
 
 /// Quantizes a float input: `q = ⌊v·2^s + ½⌋`, which must fit the input's width.
+/// A model with a declared input range clips `q` in its first layer, so its input's
+/// width is wider than the range and only values beyond that width are refused.
 pub fn quantize_input(arch: &Architecture, values: &[f64]) -> Result<Vec<i64>, EvalError> {
     let spec = &arch.input;
     if values.len() != spec.len() {
         return Err(EvalError::InputLength { expected: spec.len(), shape: spec.shape.clone(), got: values.len() });
     }
+    let limit = pow2(spec.bits as i32 - 1 - spec.scale);
+    let refusal = |index: usize, v: f64| match declared_input_range(arch) {
+        Some((lo, hi)) => EvalError::BeyondInputFormat { index, value: v.to_string(), limit, lo, hi },
+        None => EvalError::InputRange { index, value: v.to_string(), limit },
+    };
     values
         .iter()
         .enumerate()
@@ -47,13 +64,34 @@ pub fn quantize_input(arch: &Architecture, values: &[f64]) -> Result<Vec<i64>, E
             if !v.is_finite() {
                 return Err(EvalError::NotFinite { index });
             }
-            quantize_value(v, spec.scale).filter(|&q| fits(q, spec.bits)).ok_or(EvalError::InputRange {
-                index,
-                value: v.to_string(),
-                limit: pow2(spec.bits as i32 - 1 - spec.scale),
-            })
+            quantize_value(v, spec.scale).filter(|&q| fits(q, spec.bits)).ok_or_else(|| refusal(index, v))
         })
         .collect()
+}
+
+/// The real input range `[lo, hi]` a model clips its input to (`import --input-range`):
+/// its first layer's clip bounds at the input's scale.
+pub fn declared_input_range(arch: &Architecture) -> Option<(f64, f64)> {
+    match arch.layers.first()?.op {
+        Op::Clip { lo, hi } => {
+            let unit = pow2(-arch.input.scale);
+            Some((lo as f64 * unit, hi as f64 * unit))
+        }
+        _ => None,
+    }
+}
+
+/// The real input values a model accepts, `(lo, hi, clipped)`: its declared range when
+/// it clips (values beyond it, up to what the input format holds, are clipped), else
+/// the input format's range from calibration (values beyond it are refused).
+pub fn accepted_input_range(arch: &Architecture) -> (f64, f64, bool) {
+    match declared_input_range(arch) {
+        Some((lo, hi)) => (lo, hi, true),
+        None => {
+            let s = &arch.input;
+            (-pow2(s.bits as i32 - 1 - s.scale), (pow2(s.bits as i32 - 1) - 1.0) * pow2(-s.scale), false)
+        }
+    }
 }
 
 /// Real values of the integers `q` of tensor `spec`: `q / 2^scale`.

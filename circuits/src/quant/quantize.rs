@@ -8,10 +8,12 @@ use thiserror::Error;
 
 use super::arch::{
     accumulator_bits, ArchError, Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights, MAX_ACC_BITS,
+    MAX_VALUE_BITS,
 };
 use super::eval::{dequantize, evaluate, quantize_input};
 use super::rounding::{pow2, quantize_value, scale_for, signed_bits};
 use crate::model::float::FloatModel;
+use crate::model::op::Op;
 
 /// Bit widths of the quantized model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +30,7 @@ impl Default for QuantConfig {
     }
 }
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QuantError {
     #[error("no calibration samples")]
@@ -43,6 +45,8 @@ pub enum QuantError {
     BadParameter { index: usize, name: String },
     #[error("layer {index} ({name}): accumulator needs {bits} bits (limit {MAX_ACC_BITS}); lower --weight-bits or --activation-bits")]
     AccumulatorTooWide { index: usize, name: String, bits: u32 },
+    #[error("invalid input range {lo}:{hi}: the bounds must be finite numbers with LO < HI, distinct at the input's precision")]
+    InputRange { lo: f64, hi: f64 },
     #[error("invalid bit widths: activations {activation_bits}, weights {weight_bits} (each must be 2..=24)")]
     Config { activation_bits: u32, weight_bits: u32 },
     #[error(transparent)]
@@ -101,8 +105,16 @@ pub fn quantize(
 
     // An all-zero tensor is scaled as if its magnitude were 1, not at the extreme scale.
     let magnitude = |m: f64| if m > 0.0 { m } else { 1.0 };
-    let input = spec(&model.input_shape, scale_for(magnitude(cal.input_max), act_limit));
-    let mut layers: Vec<QLayer> = Vec::with_capacity(model.layers.len());
+    let mut layers: Vec<QLayer> = Vec::with_capacity(model.layers.len() + 1);
+    let input = match model.input_range {
+        None => spec(&model.input_shape, scale_for(magnitude(cal.input_max), act_limit)),
+        Some(range) => {
+            let clip = input_clip(&model.input_shape, range, ab)?;
+            let input = TensorSpec { bits: (ab + INPUT_RANGE_EXTRA_BITS).min(MAX_VALUE_BITS), ..clip.output.clone() };
+            layers.push(clip);
+            input
+        }
+    };
     let mut weights = Vec::new();
     for (index, layer) in model.layers.iter().enumerate() {
         let in_spec = layers.last().map_or(&input, |l: &QLayer| &l.output).clone();
@@ -156,6 +168,33 @@ pub fn quantize(
     arch.check_weights(&weights)?;
     Ok((arch, weights))
 }
+
+/// Bits the input of a model with a declared input range has beyond its activations:
+/// inputs up to 2^8 times the range's magnitude are accepted (and clipped); only
+/// absurd values, beyond the input's format, are refused.
+pub const INPUT_RANGE_EXTRA_BITS: u32 = 8;
+
+/// The first layer of a model with a declared input range `[lo, hi]`: a clip at the
+/// largest scale that holds `max(|lo|, |hi|)` in a signed `bits`-bit integer (no
+/// headroom: a clipped value never exceeds its bounds).
+fn input_clip(shape: &[usize], (lo, hi): (f64, f64), bits: u32) -> Result<QLayer, QuantError> {
+    let bad = || QuantError::InputRange { lo, hi };
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(bad());
+    }
+    let scale = scale_for(lo.abs().max(hi.abs()), pow2(bits as i32 - 1) - 1.0);
+    let (Some(lo_q), Some(hi_q)) = (quantize_value(lo, scale), quantize_value(hi, scale)) else {
+        return Err(bad());
+    };
+    if lo_q >= hi_q {
+        return Err(bad());
+    }
+    let output = TensorSpec { shape: shape.iter().map(|&d| d as u32).collect(), scale, bits };
+    Ok(QLayer { name: INPUT_RANGE_LAYER.into(), op: Op::Clip { lo: lo_q, hi: hi_q }, output, rescale: None })
+}
+
+/// The name of the clip layer `import --input-range` adds.
+pub const INPUT_RANGE_LAYER: &str = "input_range";
 
 /// Caps a weight scale so that input scale + weight scale stays within the scale range.
 fn pow_cap(input_scale: i32) -> i32 {

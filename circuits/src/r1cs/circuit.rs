@@ -20,7 +20,7 @@ use ark_relations::gr1cs::{
 };
 
 use super::rescale::{relu, relu_signed, rescale, Signed};
-use super::{linear, pool, range, Costs, Result, Scheme, Synth, Wire};
+use super::{clip, linear, pool, range, Costs, Result, Scheme, Synth, Wire};
 use crate::commitment::constraints::CommitmentGadget;
 use crate::commitment::{value_widths, values, Salt};
 use crate::model::op::Op;
@@ -187,6 +187,12 @@ fn inference(
                         .collect::<Result<Vec<_>>>()?,
                     None => cur.iter().map(|x| relu(s, x, bits)).collect::<Result<Vec<_>>>()?,
                 };
+                costs.nonlinear += s.take_count();
+                y
+            }
+            (Op::Clip { lo, hi }, None) => {
+                let in_bits = arch.input_of(i).bits;
+                let y = cur.iter().map(|x| clip::clip(s, x, *lo, *hi, in_bits)).collect::<Result<Vec<_>>>()?;
                 costs.nonlinear += s.take_count();
                 y
             }

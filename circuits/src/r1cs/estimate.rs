@@ -4,7 +4,7 @@
 //! allocating anything; `specs/circuit.md` gives the same formulas. A test checks
 //! that it equals the synthesized count for every bundled model.
 
-use super::{pool, range, rescale, Costs, Scheme};
+use super::{clip, pool, range, rescale, Costs, Scheme};
 use crate::commitment::{packing_plan, value_widths, CHUNK};
 use crate::model::op::{Op, Window2d};
 use crate::quant::arch::Architecture;
@@ -49,6 +49,7 @@ pub fn costs(arch: &Architecture, scheme: Scheme, inferences: usize) -> Costs {
                 (macs + outputs * rescale::cost(r.shift, bits) as u64, true, true)
             }
             (Op::Relu, None) => (outputs * if signs { 1 } else { range::cost(bits) as u64 + 1 }, false, false),
+            (Op::Clip { .. }, None) => (outputs * clip::cost(arch.input_of(i).bits) as u64, false, false),
             (Op::MaxPool { window } | Op::AvgPool { window, .. }, None) => {
                 let mut sum = 0u64;
                 for oy in 0..y[2] {

@@ -6,6 +6,7 @@
 //! gadgets' tests feed them tampered witnesses (`Hint`s) and check they are refused.
 
 pub mod circuit;
+pub mod clip;
 pub mod estimate;
 pub mod linear;
 pub mod pool;
