@@ -80,6 +80,7 @@ impl ModelConfig {
 
 /// The chips of one synthesis, and the constant cells they share.
 struct Chips {
+    arith: ArithColumns,
     range: RangeChip,
     dot: DotChip,
     divide: DivideChip,
@@ -127,6 +128,7 @@ impl Circuit<Fp> for ModelCircuit<'_> {
             },
         )?;
         let chips = Chips {
+            arith: config.arith,
             range,
             dot: DotChip::construct(config.dot.clone()),
             divide: DivideChip::construct(config.divide.clone()),
@@ -186,6 +188,11 @@ fn inference(
             (Op::Relu, None) => {
                 cur.iter().map(|x| chips.divide.divide(layouter, x, DivSpec::relu(bits))).collect::<Result<_, _>>()?
             }
+            (Op::Clip { lo, hi }, None) => {
+                let in_bits = arch.input_of(i).bits;
+                let c = ClipConstants::assign(layouter, chips, *lo, *hi)?;
+                cur.iter().map(|x| clip(chips, layouter, x, &c, in_bits)).collect::<Result<_, _>>()?
+            }
             (Op::MaxPool { window }, None) => {
                 let mut windows = Vec::new();
                 pool_windows(chw(), window, out_hw(), |_, idx, _| windows.push(idx.map(|j| cur[j].clone()).collect()));
@@ -212,6 +219,53 @@ fn inference(
         };
     }
     Ok(cur)
+}
+
+/// The constant cells one clip layer's elements share: `−1`, `−lo`, `hi − lo`, `hi`.
+struct ClipConstants {
+    minus_one: Cell,
+    minus_lo: Cell,
+    room: Cell,
+    hi: Cell,
+}
+
+impl ClipConstants {
+    fn assign(layouter: &mut impl Layouter<Fp>, chips: &Chips, lo: i64, hi: i64) -> Result<Self, Error> {
+        let (lo, hi) = (lo as i128, hi as i128);
+        layouter.assign_region(
+            || "clip constants",
+            |mut region| {
+                let a = chips.arith.advice[0];
+                let mut constant =
+                    |row: usize, v: i128| region.assign_advice_from_constant(|| "clip bound", a, row, fe(v));
+                Ok(ClipConstants {
+                    minus_one: constant(0, -1)?,
+                    minus_lo: constant(1, -lo)?,
+                    room: constant(2, hi - lo)?,
+                    hi: constant(3, hi)?,
+                })
+            },
+        )
+    }
+}
+
+/// `min(max(x, lo), hi)` of a signed `bits`-bit `x` as two ReLUs of shifted values
+/// (`specs/circuit-halo2.md`, the R1CS circuit's rule): `y = hi − max(hi − lo −
+/// max(x − lo, 0), 0)`, each ReLU's operand a signed `(bits + 1)`-bit integer.
+fn clip(
+    chips: &Chips,
+    layouter: &mut impl Layouter<Fp>,
+    x: &Cell,
+    c: &ClipConstants,
+    bits: u32,
+) -> Result<Cell, Error> {
+    let relu = DivSpec::relu(bits + 1);
+    let shifted = chips.dot.dot(layouter, std::slice::from_ref(x), std::slice::from_ref(&chips.one), &c.minus_lo)?;
+    let above_lo = chips.divide.divide(layouter, &shifted, relu)?;
+    let neg = std::slice::from_ref(&c.minus_one);
+    let room = chips.dot.dot(layouter, std::slice::from_ref(&above_lo), neg, &c.room)?;
+    let over_hi = chips.divide.divide(layouter, &room, relu)?;
+    chips.dot.dot(layouter, std::slice::from_ref(&over_hi), neg, &c.hi)
 }
 
 /// `⌊(2·Σ + n) / 2n⌋` of a window: its sum as a dot product with constant ones, then

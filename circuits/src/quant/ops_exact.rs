@@ -117,3 +117,24 @@ fn overflow_is_an_error_not_a_wrap() {
     assert!(matches!(run(&arch, w(), &[-65]), Err(EvalError::Overflow { value: -130, .. })));
     assert!(matches!(run(&arch, w(), &[200]), Err(EvalError::InputRange { .. })));
 }
+
+#[test]
+fn clip_bounds_and_narrows() {
+    let op = Op::Clip { lo: -3, hi: 5 };
+    let arch = one_layer(spec(&[1, 5], 2, 12), op, spec(&[1, 5], 2, 4), 0);
+    assert_eq!(run(&arch, vec![], &[-2000, -3, 0, 5, 2047]).unwrap(), vec![-3, -3, 0, 5, 5]);
+    // A clip may narrow its input's width but not change its scale or widen it, and its
+    // bounds must be ordered and fit the output.
+    for (lo, hi, in_bits, out_bits, out_scale) in
+        [(5, -3, 12, 4, 2), (-3, 5, 12, 13, 2), (-3, 5, 12, 4, 3), (-3, 9, 12, 4, 2), (-9, 5, 12, 4, 2)]
+    {
+        let layer = QLayer {
+            name: "c".into(),
+            op: Op::Clip { lo, hi },
+            output: spec(&[1, 5], out_scale, out_bits),
+            rescale: None,
+        };
+        let arch = Architecture { input: spec(&[1, 5], 2, in_bits), layers: vec![layer] };
+        assert!(arch.validate().is_err(), "clip [{lo}, {hi}] {in_bits} → {out_bits} bits, scale {out_scale}");
+    }
+}
