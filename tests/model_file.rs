@@ -1,7 +1,7 @@
 //! The canonical model file: round trip, identity, and refusal of damaged bytes.
 
 use zkseal_circuits::format::{
-    architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError, MODEL_MAGIC,
+    architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError, MODEL_FORMAT_VERSION, MODEL_MAGIC,
 };
 use zkseal_circuits::Model;
 use zkseal_tests::digits_model;
@@ -67,12 +67,12 @@ fn wrong_magic_version_and_absurd_lengths_are_refused() {
     let arch = architecture_to_bytes(&model.arch);
     assert!(matches!(Model::from_bytes(&arch), Err(FormatError::Magic { .. })));
     assert!(matches!(architecture_from_bytes(&bytes), Err(FormatError::Magic { .. })));
-    let mut v2 = bytes.clone();
-    v2[8] = 2;
-    assert!(matches!(Model::from_bytes(&v2), Err(FormatError::Version { found: 2 })));
+    let mut v3 = bytes.clone();
+    v3[8] = 3;
+    assert!(matches!(Model::from_bytes(&v3), Err(FormatError::Version { found: 3, .. })));
     // A payload whose first container claims 2^60 elements must fail without allocating.
     let mut huge = MODEL_MAGIC.to_vec();
-    huge.extend_from_slice(&1u32.to_le_bytes());
+    huge.extend_from_slice(&MODEL_FORMAT_VERSION.to_le_bytes());
     huge.extend_from_slice(&[0xfd, 0, 0, 0, 0, 0, 0, 0, 0x10]);
     assert!(matches!(Model::from_bytes(&huge), Err(FormatError::Decode(_))));
 }

@@ -15,8 +15,13 @@ use crate::quant::arch::{ArchError, Architecture, Weights};
 
 pub const MODEL_MAGIC: [u8; 8] = *b"ZKSEALQ\0";
 pub const ARCH_MAGIC: [u8; 8] = *b"ZKSEALA\0";
-/// Bumped on any change to the payload layout or to the semantics it encodes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the model file (`.zkq`), bumped on any change to its payload layout or to
+/// the semantics it encodes. Version 2 added `Metadata::calibration`.
+pub const MODEL_FORMAT_VERSION: u32 = 2;
+/// Version of the architecture file (`.zka`). Kept apart from the model file's so that a
+/// change to the model file alone (its metadata) leaves every architecture digest, and
+/// the keys and proofs that bind one, unchanged.
+pub const ARCH_FORMAT_VERSION: u32 = 1;
 /// Files above this size are refused before decoding.
 pub const MAX_FILE_BYTES: usize = 256 << 20;
 
@@ -34,9 +39,32 @@ pub struct Metadata {
     pub opset: u32,
     /// Classifier-head ops that were stripped: the model outputs the logits they read.
     pub stripped_head: Vec<String>,
-    /// Class labels in logit order, when the head named them.
+    /// Class labels in logit order, when the head named them (or `import --labels`).
     pub class_labels: Vec<String>,
+    /// How `import` calibrated the scales; `None` for a model made otherwise. Boxed: most
+    /// code moves models around and never reads it.
+    pub calibration: Option<Box<CalibrationInfo>>,
 }
+
+/// What `import` calibrated on and how (`specs/quantization.md` §7.2), for `inspect`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Encode, Decode)]
+pub struct CalibrationInfo {
+    /// The range rule, by name (`quant::quantize::CALIBRATION_RULE`).
+    pub rule: String,
+    /// Whether the samples were the synthetic set (no `--calibration` file).
+    pub synthetic: bool,
+    pub samples: u64,
+    /// Samples the rule left out of at least one tensor's range as outliers.
+    pub outliers: u64,
+    /// Smallest and largest input value over every sample (finite, `min ≤ max`).
+    pub input_min: f64,
+    pub input_max: f64,
+    /// The problems the owner accepted with `import --accept-poor-calibration`.
+    pub accepted: Vec<String>,
+}
+
+// `Model::new` refuses non-finite bounds, so equality is reflexive on every model.
+impl Eq for CalibrationInfo {}
 
 /// A quantized model: architecture, weights, metadata.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Encode, Decode)]
@@ -51,10 +79,10 @@ pub struct Model {
 pub enum FormatError {
     #[error("file is {0} bytes, above the {MAX_FILE_BYTES}-byte limit")]
     TooLarge(usize),
-    #[error("not a zkseal {expected} file (bad magic bytes)")]
+    #[error("not a zkseal {expected} (bad magic bytes)")]
     Magic { expected: &'static str },
-    #[error("unsupported format version {found} (this build reads version {FORMAT_VERSION})")]
-    Version { found: u32 },
+    #[error("{what} format version {found}, but this build reads version {expected}: {}", version_hint(*.found, *.expected))]
+    Version { what: &'static str, found: u32, expected: u32 },
     #[error("file is truncated or corrupt: {0}")]
     Decode(String),
     #[error("{0} trailing bytes after the payload")]
@@ -63,21 +91,37 @@ pub enum FormatError {
     NonCanonical,
     #[error("invalid model: {0}")]
     Invalid(#[from] ArchError),
+    #[error("invalid model metadata: the calibration's input range [{min}, {max}] is not two finite numbers with min ≤ max; re-import the model")]
+    Metadata { min: f64, max: f64 },
+}
+
+/// What to do about a file of another format version.
+fn version_hint(found: u32, expected: u32) -> &'static str {
+    if found < expected {
+        "make it again from the ONNX file with `zkseal import` (and `zkseal arch` for an architecture file)"
+    } else {
+        "use the zkseal release that wrote it, or a newer one"
+    }
 }
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }
 
-fn encode_file<T: Encode>(magic: [u8; 8], payload: &T) -> Vec<u8> {
+fn encode_file<T: Encode>(magic: [u8; 8], version: u32, payload: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + 64);
     out.extend_from_slice(&magic);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend(bincode::encode_to_vec(payload, config()).expect("encoding to a Vec cannot fail"));
     out
 }
 
-fn decode_file<T: Encode + Decode<()>>(bytes: &[u8], magic: [u8; 8], what: &'static str) -> Result<T, FormatError> {
+fn decode_file<T: Encode + Decode<()>>(
+    bytes: &[u8],
+    magic: [u8; 8],
+    expected: u32,
+    what: &'static str,
+) -> Result<T, FormatError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(FormatError::TooLarge(bytes.len()));
     }
@@ -85,8 +129,8 @@ fn decode_file<T: Encode + Decode<()>>(bytes: &[u8], magic: [u8; 8], what: &'sta
         return Err(FormatError::Magic { expected: what });
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
-        return Err(FormatError::Version { found: version });
+    if version != expected {
+        return Err(FormatError::Version { what, found: version, expected });
     }
     let body = &bytes[HEADER_LEN..];
     // bincode allocates a container's claimed length (in memory bytes) before reading
@@ -108,7 +152,7 @@ fn decode_file<T: Encode + Decode<()>>(bytes: &[u8], magic: [u8; 8], what: &'sta
     if used != body.len() {
         return Err(FormatError::Trailing(body.len() - used));
     }
-    if encode_file(magic, &payload) != bytes {
+    if encode_file(magic, expected, &payload) != bytes {
         return Err(FormatError::NonCanonical);
     }
     Ok(payload)
@@ -124,17 +168,22 @@ impl Model {
     pub fn new(arch: Architecture, weights: Weights, meta: Metadata) -> Result<Self, FormatError> {
         arch.validate()?;
         arch.check_weights(&weights)?;
+        if let Some(c) = &meta.calibration {
+            if !(c.input_min.is_finite() && c.input_max.is_finite() && c.input_min <= c.input_max) {
+                return Err(FormatError::Metadata { min: c.input_min, max: c.input_max });
+            }
+        }
         Ok(Model { arch, weights, meta })
     }
 
     /// The canonical `.zkq` bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        encode_file(MODEL_MAGIC, self)
+        encode_file(MODEL_MAGIC, MODEL_FORMAT_VERSION, self)
     }
 
     /// Decodes and validates a `.zkq` file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
-        let model: Model = decode_file(bytes, MODEL_MAGIC, "model (.zkq)")?;
+        let model: Model = decode_file(bytes, MODEL_MAGIC, MODEL_FORMAT_VERSION, "model file (.zkq)")?;
         Model::new(model.arch, model.weights, model.meta)
     }
 
@@ -151,12 +200,12 @@ impl Model {
 
 /// The canonical `.zka` bytes of an architecture.
 pub fn architecture_to_bytes(arch: &Architecture) -> Vec<u8> {
-    encode_file(ARCH_MAGIC, arch)
+    encode_file(ARCH_MAGIC, ARCH_FORMAT_VERSION, arch)
 }
 
 /// Decodes and validates a `.zka` file.
 pub fn architecture_from_bytes(bytes: &[u8]) -> Result<Architecture, FormatError> {
-    let arch: Architecture = decode_file(bytes, ARCH_MAGIC, "architecture (.zka)")?;
+    let arch: Architecture = decode_file(bytes, ARCH_MAGIC, ARCH_FORMAT_VERSION, "architecture file (.zka)")?;
     arch.validate()?;
     Ok(arch)
 }

@@ -24,6 +24,9 @@ enum Command {
     Import(commands::import::Import),
     /// Run the quantized model (the exact integer semantics) on inputs.
     Infer(commands::infer::Infer),
+    /// Measure the quantized model on your own test data: against the float model (with
+    /// --onnx) and against the labels or targets the data carries.
+    Evaluate(commands::evaluate::Evaluate),
     /// Describe a model file: layers, shapes, scales, bit widths, digests.
     Inspect(commands::inspect::Inspect),
     /// Write the weight-free architecture file (.zka) of a model.
@@ -47,6 +50,7 @@ fn main() {
     let result = match cli.command {
         Command::Import(c) => c.run(),
         Command::Infer(c) => c.run(),
+        Command::Evaluate(c) => c.run(),
         Command::Inspect(c) => c.run(),
         Command::Arch(c) => c.run(),
         Command::Commit(c) => c.run(),

@@ -74,6 +74,7 @@ pub(crate) fn worked_example_model() -> Model {
         opset: 13,
         stripped_head: vec!["Softmax".into()],
         class_labels: vec![],
+        calibration: None,
     };
     Model::new(arch, weights, meta).unwrap()
 }

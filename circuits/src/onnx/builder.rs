@@ -14,7 +14,7 @@ use crate::model::op::Op;
 use crate::model::shape::{broadcast_map, check_size, numel};
 
 /// Ops that may read the logits and begin a classifier head.
-const HEAD_OPS: &[&str] = &["Softmax", "LogSoftmax", "ArgMax", "Hardmax", "Sigmoid", "ZipMap"];
+pub(super) const HEAD_OPS: &[&str] = &["Softmax", "LogSoftmax", "ArgMax", "Hardmax", "Sigmoid", "ZipMap"];
 /// Ops that may follow a head (reading only head outputs and constants).
 const HEAD_TAIL_OPS: &[&str] = &[
     "Softmax",

@@ -254,7 +254,7 @@ fn reshape(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     }
     if let Some(i) = infer {
         let known = numel(&out);
-        if known == 0 || numel(&x) % known != 0 {
+        if known == 0 || !numel(&x).is_multiple_of(known) {
             return Err(ShapeError::Mismatch { expected: out, got: x }.into());
         }
         out[i] = numel(&x) / known;

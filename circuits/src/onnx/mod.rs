@@ -25,6 +25,34 @@ use crate::model::shape::ShapeError;
 /// Default-domain opsets the importer accepts (tested: 11–18).
 pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;
 
+/// The ops `lower` turns into layers (or no-ops) when they read the activation.
+pub const SUPPORTED_OPS: &[&str] = &[
+    "Gemm",
+    "MatMul",
+    "Conv",
+    "MaxPool",
+    "AveragePool",
+    "GlobalAveragePool",
+    "ReduceMean",
+    "Relu",
+    "BatchNormalization",
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "Scaler",
+    "Pad",
+    "Flatten",
+    "Reshape",
+    "Squeeze",
+    "Unsqueeze",
+    "Transpose",
+    "Shape",
+    "Identity",
+    "Dropout",
+    "Cast",
+];
+
 /// Largest ONNX file read.
 pub const MAX_ONNX_BYTES: usize = 512 << 20;
 
@@ -43,7 +71,12 @@ pub struct ImportError {
 pub enum ImportErrorKind {
     #[error("not a valid ONNX protobuf: {0}")]
     Protobuf(String),
-    #[error("unsupported op")]
+    #[error(
+        "unsupported op; zkseal imports {} (specs/onnx-import.md §4 gives their conditions) and strips a \
+         classifier head of {} (§6); re-export the model without this op",
+        SUPPORTED_OPS.join(", "),
+        builder::HEAD_OPS.join(", ")
+    )]
     UnsupportedOp,
     #[error("unsupported: {0}")]
     Unsupported(String),
@@ -100,6 +133,7 @@ pub fn import_onnx(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
         opset: opset as u32,
         stripped_head: built.head_ops,
         class_labels: built.class_labels,
+        calibration: None,
     };
     Ok(Imported { model: built.model, meta })
 }

@@ -256,3 +256,24 @@ fn flatten_takes_negative_axes() {
     let m = import_onnx(&b, "t.onnx").unwrap().model;
     assert_eq!(m.layers[0].output_shape, vec![2, 3]);
 }
+
+#[test]
+fn the_unsupported_op_error_lists_exactly_the_ops_lowering_handles() {
+    // Each listed op reaches its lowering (which may then refuse the bare node for
+    // another reason); any other op is `UnsupportedOp`, whose message names them all.
+    for &op in super::SUPPORTED_OPS {
+        let b = bytes(13, &[1, 4], vec![node(op, &["x"], &["y"])], vec![], &["y"]);
+        if let Err(e) = import_onnx(&b, "t.onnx") {
+            assert_ne!(e.kind, E::UnsupportedOp, "{op}");
+        }
+    }
+    let b = bytes(13, &[1, 4], vec![node("Tanh", &["x"], &["y"])], vec![], &["y"]);
+    let err = import_onnx(&b, "t.onnx").unwrap_err();
+    assert_eq!(err.kind, E::UnsupportedOp);
+    let text = err.to_string();
+    assert!(text.starts_with("t.onnx: node 'Tanh_0' (Tanh): unsupported op; zkseal imports Gemm, MatMul"), "{text}");
+    for op in super::SUPPORTED_OPS.iter().chain(["Softmax", "Sigmoid", "ZipMap"].iter()) {
+        assert!(text.contains(op), "{op} missing from: {text}");
+    }
+    assert!(text.contains("specs/onnx-import.md") && text.contains("re-export"), "{text}");
+}

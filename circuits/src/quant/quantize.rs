@@ -1,16 +1,25 @@
 //! Calibration and quantization: float model + sample inputs → architecture + weights.
 //!
-//! Every scale is a power of two chosen from the largest magnitude a tensor takes on
-//! the calibration samples, leaving one bit of headroom for unseen inputs. The rules
+//! Every scale is a power of two chosen from the range a tensor takes on the calibration
+//! samples (`calibration`: their maximum, outliers left out), leaving one bit of headroom
+//! for unseen inputs; `report` measures the result against the float model. The rules
 //! are written out in `specs/quantization.md`; everything here is deterministic.
 
 use thiserror::Error;
+
+mod calibration;
+mod report;
+
+pub use calibration::{calibrate, Calibration, CALIBRATION_RULE, OUTLIER_FACTOR};
+pub use report::{
+    argmax, assess, compare, OutputKind, Problem, QuantReport, MAX_ERROR_PERCENT, MIN_AGREEMENT_PERCENT,
+    MIN_CALIBRATION_SAMPLES, WORST,
+};
 
 use super::arch::{
     accumulator_bits, ArchError, Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights, MAX_ACC_BITS,
     MAX_VALUE_BITS,
 };
-use super::eval::{dequantize, evaluate, quantize_input};
 use super::rounding::{pow2, quantize_value, scale_for, signed_bits};
 use crate::model::float::FloatModel;
 use crate::model::op::Op;
@@ -51,40 +60,6 @@ pub enum QuantError {
     Config { activation_bits: u32, weight_bits: u32 },
     #[error(transparent)]
     Arch(#[from] ArchError),
-}
-
-/// Largest magnitude of the input and of every layer's output over the samples.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Calibration {
-    pub input_max: f64,
-    pub layer_max: Vec<f64>,
-}
-
-/// Runs the float model on every sample and records the largest magnitudes.
-pub fn calibrate(model: &FloatModel, samples: &[Vec<f64>]) -> Result<Calibration, QuantError> {
-    if samples.is_empty() {
-        return Err(QuantError::NoSamples);
-    }
-    let expected = crate::model::shape::numel(&model.input_shape);
-    let max_abs = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-    let mut cal = Calibration { input_max: 0.0, layer_max: vec![0.0; model.layers.len()] };
-    for (sample, x) in samples.iter().enumerate() {
-        if x.len() != expected {
-            return Err(QuantError::SampleLength { sample, expected, got: x.len() });
-        }
-        if let Some(index) = x.iter().position(|v| !v.is_finite()) {
-            return Err(QuantError::NotFinite { sample, index });
-        }
-        cal.input_max = cal.input_max.max(max_abs(x));
-        for (index, y) in model.evaluate_trace(x).iter().enumerate() {
-            if y.iter().any(|v| !v.is_finite()) {
-                let name = model.layers[index].name.clone();
-                return Err(QuantError::NonFiniteActivation { index, name, sample });
-            }
-            cal.layer_max[index] = cal.layer_max[index].max(max_abs(y));
-        }
-    }
-    Ok(cal)
 }
 
 /// Quantizes `model` with the scales implied by `cal`.
@@ -201,6 +176,14 @@ fn pow_cap(input_scale: i32) -> i32 {
     super::rounding::MAX_SCALE - input_scale.max(0)
 }
 
+/// `synthetic_samples` spread from [−1, 1) over `[lo, hi]`, `lo + (v + 1)·½·(hi − lo)`:
+/// without samples, a model with a declared input range is calibrated across it.
+pub fn synthetic_samples_in(n: usize, len: usize, (lo, hi): (f64, f64)) -> Vec<Vec<f64>> {
+    let mut samples = synthetic_samples(n, len);
+    samples.iter_mut().flatten().for_each(|v| *v = lo + (*v + 1.0) * 0.5 * (hi - lo));
+    samples
+}
+
 /// `n` deterministic pseudo-random samples uniform in [−1, 1) (SplitMix64), used
 /// when the user gives no calibration set.
 pub fn synthetic_samples(n: usize, len: usize) -> Vec<Vec<f64>> {
@@ -216,45 +199,17 @@ pub fn synthetic_samples(n: usize, len: usize) -> Vec<Vec<f64>> {
     (0..n).map(|_| (0..len).map(|_| next()).collect()).collect()
 }
 
-/// How the quantized model compares with the float model on some samples.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct QuantReport {
-    pub samples: usize,
-    /// Samples whose quantized output's argmax equals the float output's.
-    pub argmax_agree: usize,
-    /// Largest |dequantized − float| over every output value.
-    pub max_abs_error: f64,
-    /// Samples the quantized model refused (activation overflow).
-    pub overflows: usize,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Compares quantized with float outputs on `samples`.
-pub fn compare(model: &FloatModel, arch: &Architecture, weights: &Weights, samples: &[Vec<f64>]) -> QuantReport {
-    let mut report = QuantReport { samples: samples.len(), ..Default::default() };
-    for x in samples {
-        let float = model.evaluate(x);
-        let Ok(quant) = quantize_input(arch, x).and_then(|q| evaluate(arch, weights, &q)) else {
-            report.overflows += 1;
-            continue;
-        };
-        let deq = dequantize(arch.output(), quant.output());
-        if argmax(&deq) == argmax(&float) {
-            report.argmax_agree += 1;
-        }
-        for (a, b) in deq.iter().zip(&float) {
-            report.max_abs_error = report.max_abs_error.max((a - b).abs());
+    #[test]
+    fn synthetic_samples_spread_over_a_declared_range() {
+        let unit = synthetic_samples(8, 5);
+        let spread = synthetic_samples_in(8, 5, (-3.0, 5.0));
+        for (u, s) in unit.iter().flatten().zip(spread.iter().flatten()) {
+            assert_eq!(*s, -3.0 + (u + 1.0) * 4.0);
+            assert!((-3.0..5.0).contains(s));
         }
     }
-    report
-}
-
-/// Index of the first largest value.
-pub fn argmax<T: PartialOrd + Copy>(v: &[T]) -> usize {
-    let mut best = 0;
-    for (i, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = i;
-        }
-    }
-    best
 }

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::{architecture_digest, hex, FORMAT_VERSION};
+use zkseal_circuits::format::{architecture_digest, hex, CalibrationInfo, ARCH_FORMAT_VERSION, MODEL_FORMAT_VERSION};
 use zkseal_circuits::quant::arch::Architecture;
+use zkseal_circuits::quant::eval::accepted_input_range;
+use zkseal_circuits::quant::rounding::pow2;
 use zkseal_circuits::r1cs::estimate::{costs, size};
 use zkseal_circuits::r1cs::Scheme;
 use zkseal_verifier::MAX_INFERENCES;
@@ -28,10 +30,14 @@ pub struct Inspect {
 impl Inspect {
     pub fn run(self) -> Result<()> {
         let report = match ModelOrArch::load(&self.model)? {
-            ModelOrArch::Arch(arch) => describe(&arch, self.inferences, json!({ "file": "architecture" })),
+            ModelOrArch::Arch(arch) => {
+                let extra = json!({ "file": "architecture", "format_version": ARCH_FORMAT_VERSION });
+                describe(&arch, self.inferences, extra)
+            }
             ModelOrArch::Model(model) => {
                 let extra = json!({
                     "file": "model",
+                    "format_version": MODEL_FORMAT_VERSION,
                     "model_id": hex(&model.model_id()),
                     "source": model.meta,
                 });
@@ -66,9 +72,9 @@ fn describe(arch: &Architecture, b: u32, mut report: Value) -> Value {
             })
         })
         .collect();
-    report["format_version"] = json!(FORMAT_VERSION);
     report["architecture_digest"] = json!(hex(&architecture_digest(arch)));
     report["input"] = json!(arch.input);
+    report["input_range"] = input_range_json(arch);
     report["output"] = json!(arch.output());
     report["parameters"] = json!(arch.parameter_count());
     report["layers"] = json!(layers);
@@ -113,9 +119,19 @@ fn print_text(r: &Value) {
         if src["class_labels"].as_array().is_some_and(|l| !l.is_empty()) {
             println!("class labels         {}", src["class_labels"]);
         }
+        match serde_json::from_value::<CalibrationInfo>(src["calibration"].clone()) {
+            Ok(info) => {
+                println!("calibration          {}", calibration_text(&info));
+                for problem in &info.accepted {
+                    println!("POOR CALIBRATION ACCEPTED (--accept-poor-calibration): {problem}");
+                }
+            }
+            Err(_) => println!("calibration          not recorded"),
+        }
     }
     let spec = |t: &Value| format!("{} q{} ({}-bit)", t["shape"], t["scale"], t["bits"]);
     println!("input                {}", spec(&r["input"]));
+    println!("input range          {}", range_text(&r["input_range"]));
     println!("output               {}", spec(&r["output"]));
     println!("parameters           {}", r["parameters"]);
     for scheme in ["lego", "poseidon"] {
@@ -154,4 +170,40 @@ fn print_text(r: &Value) {
             s(&l["parameters"])
         );
     }
+}
+
+/// The real input values a model accepts, and what happens to those beyond them.
+pub fn input_range_json(arch: &Architecture) -> Value {
+    let (lo, hi, clipped) = accepted_input_range(arch);
+    json!({
+        "lo": lo,
+        "hi": hi,
+        "beyond": if clipped { "clipped" } else { "refused" },
+        "format_limit": pow2(arch.input.bits as i32 - 1 - arch.input.scale),
+    })
+}
+
+/// `input_range_json` in words.
+pub fn input_range_text(arch: &Architecture) -> String {
+    range_text(&input_range_json(arch))
+}
+
+fn range_text(r: &Value) -> String {
+    let range = format!("[{}, {}]", r["lo"], r["hi"]);
+    match r["beyond"].as_str() {
+        Some("clipped") => format!(
+            "{range}; values beyond it are clipped to it (beyond ±{}, the input format's limit, refused)",
+            r["format_limit"]
+        ),
+        _ => format!("{range}; values beyond it are refused"),
+    }
+}
+
+/// What a model was calibrated on, in words.
+pub fn calibration_text(info: &CalibrationInfo) -> String {
+    let source = if info.synthetic { "synthetic, no --calibration" } else { "from --calibration" };
+    format!(
+        "{} samples ({source}), rule {}: {} left out as outliers; input values seen in [{}, {}]",
+        info.samples, info.rule, info.outliers, info.input_min, info.input_max
+    )
 }

@@ -1,6 +1,7 @@
 pub mod arch;
 pub mod audit;
 pub mod commit;
+pub mod evaluate;
 pub mod export;
 pub mod import;
 pub mod infer;
