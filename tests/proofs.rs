@@ -16,7 +16,7 @@ use zkseal_circuits::r1cs::Scheme;
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::prove::Prover;
 use zkseal_prover::ProverError;
-use zkseal_tests::{digits_test, proved, Proved, DIGITS_MODELS};
+use zkseal_tests::{digits_test, proved, proved_many, Proved, DIGITS_MODELS};
 use zkseal_verifier::{verify, CommitmentRecord, CommitmentScheme, ProofBundle, VerifyError};
 
 fn rejected(vk: &[u8], record: &CommitmentRecord, bundle: &ProofBundle) -> VerifyError {
@@ -165,4 +165,37 @@ fn the_prover_refuses_a_record_whose_pallas_commitment_is_of_other_weights() {
     let mut old = p.record.clone();
     old.commitment_pallas = None;
     assert!(Prover::new(&p.model, &p.key, &p.salt, Some(&old)).is_ok());
+}
+
+#[test]
+fn a_client_checks_the_proof_answers_its_own_input() {
+    // The verdict is about the bundle's quantized integers; `check_input` ties it to the
+    // client's real input, quantized as the prover quantized it.
+    let p = proved_many("sklearn_mlp", 1, CommitmentScheme::Lego, 2);
+    let v = verify(&p.vk, &p.record, &p.bundle).unwrap();
+    let (inputs, _) = digits_test();
+    let asked: Vec<f64> = inputs[1..3].concat();
+    assert_eq!(v.check_input(&asked), Ok(()));
+    let swapped: Vec<f64> = [&inputs[2][..], &inputs[1][..]].concat();
+    let e = v.check_input(&swapped).unwrap_err();
+    assert!(matches!(e, VerifyError::InputMismatch { given: 128, expected: 128, .. }) && !e.is_malformed(), "{e}");
+    let e = v.check_input(&inputs[1]).unwrap_err();
+    assert_eq!(e, VerifyError::InputMismatch { index: 64, given: 64, expected: 128 });
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 20_000, failure_persistence: None, ..Default::default() })]
+
+    /// The verifier's input rule (exact, by hand: core has no `floor`) is the prover's,
+    /// on any binary64 (ties, huge values, subnormals, NaN and infinities included) and
+    /// every scale a key can carry.
+    #[test]
+    fn the_verifiers_quantization_is_the_provers(bits in proptest::prelude::any::<u64>(), near in -1e6f64..1e6, scale in -64i32..=64) {
+        use zkseal_circuits::quant::rounding::quantize_value as prover;
+        use zkseal_verifier::quantize_value as verifier;
+        let tie = (near * 2f64.powi(scale)).round() / 2f64.powi(scale) + 0.5 / 2f64.powi(scale);
+        for v in [f64::from_bits(bits), near, tie, -tie] {
+            proptest::prop_assert_eq!(verifier(v, scale), prover(v, scale), "{} at scale {}", v, scale);
+        }
+    }
 }

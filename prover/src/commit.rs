@@ -63,6 +63,13 @@ impl SaltFile {
     }
 }
 
+/// The op of a stripped classifier head that turned the logits into probabilities, for
+/// the record's `head`: the first Softmax, LogSoftmax or Sigmoid (the other head ops,
+/// ArgMax, ZipMap and the like, only pick or name a class).
+fn probability_head(stripped: &[String]) -> Option<String> {
+    stripped.iter().find(|op| ["Softmax", "LogSoftmax", "Sigmoid"].contains(&op.as_str())).cloned()
+}
+
 /// A fresh salt from `rng` (callers outside tests pass `rand::rngs::OsRng`).
 pub fn fresh_salt<R: RngCore + CryptoRng>(rng: &mut R) -> Salt {
     let mut s = [0u8; 32];
@@ -89,6 +96,8 @@ pub fn commitment_record(
         commitment_point: None,
         vk_digest: None,
         commitment_pallas: Some(fp_hex(&pallas_commit(&model.arch, &digest, &model.weights, salt))),
+        labels: model.meta.class_labels.clone(),
+        head: probability_head(&model.meta.stripped_head),
     };
     let Some(key) = key else { return Ok(record) };
     if key.header.architecture_digest != digest {

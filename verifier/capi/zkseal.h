@@ -46,6 +46,21 @@ int32_t zkseal_verify_opened(const uint8_t *vk, size_t vk_len,
                              char *message, size_t message_len,
                              char *opened, size_t opened_len);
 
+/*
+ * As zkseal_verify_opened, and the proof must answer the caller's own query: the
+ * `input_len` real input values at `input` (every inference's input, flattened row-major,
+ * one inference after another) quantized by the model's rule, round(v * 2^input_scale)
+ * with halves rounded up and the key's input scale, must be the bundle's input integers.
+ * Otherwise ZKSEAL_INVALID, with a message naming the first value that differs (a value
+ * missing or left over differs too). A NULL `input` with length 0 is an empty input.
+ */
+int32_t zkseal_verify_input(const uint8_t *vk, size_t vk_len,
+                            const uint8_t *record_json, size_t record_len,
+                            const uint8_t *bundle_json, size_t bundle_len,
+                            const double *input, size_t input_len,
+                            char *message, size_t message_len,
+                            char *opened, size_t opened_len);
+
 #ifdef __cplusplus
 }
 #endif

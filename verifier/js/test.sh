@@ -47,7 +47,7 @@ dom=$(timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-backg
 result=$(printf '%s' "$dom" | sed -n 's/.*<pre id="result">\([^<]*\)<.*/\1/p')
 echo "chromium: $result"
 case "$result" in
-  "lego: honest=true tampered=false ("*pairing*"); poseidon: honest=true tampered=false ("*pairing*")")
+  "lego: honest=true tampered=false ("*pairing*") input=true other=false; poseidon: honest=true tampered=false ("*pairing*") input=true other=false")
     echo "JS package: all checks passed" ;;
   *) echo "chromium: unexpected result"; exit 1 ;;
 esac

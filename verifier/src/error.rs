@@ -36,6 +36,8 @@ pub enum VerifyError {
     PairingCheckFailed,
     #[error("the proof check failed: the proof does not hold for these public values")]
     ProofCheckFailed,
+    #[error("the proof answers another input: value {index} differs ({given} values given, {expected} proven, each quantized as ⌊v·2^input_scale + ½⌋); ask for a proof of this input")]
+    InputMismatch { index: usize, given: usize, expected: usize },
 }
 
 impl VerifyError {

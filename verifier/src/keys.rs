@@ -3,7 +3,7 @@
 //! (`specs/proof-bundle.md`).
 
 use crate::prelude::*;
-use ark_bn254::{Bn254, G2Affine};
+use ark_bn254::{Bn254, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_groth16::VerifyingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
@@ -109,7 +109,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Bytes of lowercase or uppercase hex; `None` for odd length or a non-hex digit.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
     // `from_str_radix` alone would also take a sign ("+1").
-    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
@@ -154,12 +154,22 @@ pub fn decode_vk_file(bytes: &[u8]) -> Result<VerifyingKeyFile, VerifyError> {
         return Err(bad("length does not match its public-input count"));
     }
     let point = |_| VerifyError::Point("verifying key");
-    let (vk_bytes, g2_bytes) = body.split_at(body.len() - extra);
-    let vk = VerifyingKey::<Bn254>::deserialize_compressed(vk_bytes).map_err(point)?;
+    let g1 = |b: &[u8]| G1Affine::deserialize_compressed(b).map_err(point);
+    let g2 = |b: &[u8]| G2Affine::deserialize_compressed(b).map_err(point);
+    // Point by point, at the offsets checked above: what arkworks' `VerifyingKey`
+    // decoding reads and validates, without its `Vec` decoding (1.8 KB of the wasm build).
+    let ic_end = body.len() - extra;
+    let (alpha_g1, beta_g2) = (g1(&body[..G1])?, g2(&body[G1..G1 + G2])?);
+    let (gamma_g2, delta_g2) = (g2(&body[G1 + G2..G1 + 2 * G2])?, g2(&body[G1 + 2 * G2..G1 + 3 * G2])?);
+    let mut gamma_abc_g1 = Vec::with_capacity(ic_len as usize);
+    for p in body[VK_FIXED..ic_end].chunks_exact(G1) {
+        gamma_abc_g1.push(g1(p)?);
+    }
+    let vk = VerifyingKey::<Bn254> { alpha_g1, beta_g2, gamma_g2, delta_g2, gamma_abc_g1 };
     let commitment_g2 = match extra {
         0 => None,
         _ => {
-            let g = G2Affine::deserialize_compressed(g2_bytes).map_err(point)?;
+            let g = g2(&body[ic_end..])?;
             // [γ']₂ = O would drop the commitment from the equation; γ' = γ or δ would
             // let a commitment point absorb public-input or private terms.
             if g.is_zero() || g == vk.gamma_g2 || g == vk.delta_g2 {

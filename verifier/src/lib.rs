@@ -26,6 +26,7 @@ mod field;
 mod keys;
 mod miller;
 mod proof;
+mod quantize;
 mod record;
 mod scheme;
 mod verdict;
@@ -40,6 +41,7 @@ pub use keys::{
     decode_vk_file, hex, unhex, vk_digest, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES, VK_MAGIC,
 };
 pub use proof::PROOF_BYTES;
+pub use quantize::quantize_value;
 pub use record::{CommitmentRecord, OLDEST_RECORD_VERSION, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
 pub use verdict::{Opened, Verified};

@@ -84,6 +84,9 @@ enum Step {
     Frobenius2,
 }
 
+// One `State` per pair, held in place for the loop: boxing `Fresh` would only add an
+// allocation per proof.
+#[allow(clippy::large_enum_variant)]
 enum State<'a> {
     Prepared(core::slice::Iter<'a, EllCoeff<Config>>),
     Fresh(Fresh),

@@ -5,7 +5,10 @@ use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Version 2 added `commitment_point` and `vk_digest` (the Lego scheme), version 3
-/// `commitment_pallas` (the halo2 backend). Version 2 records are still read.
+/// `commitment_pallas` (the halo2 backend). Version 2 records are still read. `labels`
+/// and `head` came later without a new version: a record without them is byte for byte
+/// what earlier releases wrote and read, and they are claims no verdict depends on
+/// (`specs/commitment.md` §5).
 pub const RECORD_VERSION: u32 = 3;
 /// The oldest record version still read.
 pub const OLDEST_RECORD_VERSION: u32 = 2;
@@ -35,6 +38,16 @@ pub struct CommitmentRecord {
     /// lower-case hex digits, big-endian: what halo2-backend proofs open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment_pallas: Option<String>,
+    /// The owner's class labels, one per output value in output order (the model file's
+    /// `class_labels`): what a client prints for an argmax. Not proven.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// The function the model's stripped classifier head applied to the logits, as its
+    /// ONNX op: `Softmax`, `LogSoftmax` or `Sigmoid` (from the model file's
+    /// `stripped_head`). The proof is about the logits; a client computes the
+    /// probabilities itself. Not proven.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
 }
 
 impl CommitmentRecord {

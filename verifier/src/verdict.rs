@@ -65,7 +65,8 @@ impl core::fmt::Display for Opened {
 /// record's other commitments open to the same weights (Lego: the Poseidon `commitment`;
 /// every scheme: the other backend's value); that the weights are any float model's or
 /// good. `zkseal audit`, given the weights and salt, checks the first two. `output_float`
-/// is `output` dequantized by the key's scale, checked, not proven.
+/// is `output` dequantized by the key's scale, checked, not proven. That `input` is the
+/// client's own input is the client's check (`check_input`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verified {
     /// The bundle's and record's `model_id` (equal, or the proof is refused).
@@ -75,6 +76,9 @@ pub struct Verified {
     /// Inferences carried; `input`, `output` and `output_float` concatenate them.
     pub inferences: u32,
     pub input: Vec<i64>,
+    /// The key's input scale: `input[i]` stands for `input[i]·2^−input_scale`
+    /// (`check_input` quantizes a client's input with it).
+    pub input_scale: i32,
     pub output: Vec<i64>,
     pub output_float: Vec<f64>,
 }
@@ -87,6 +91,7 @@ impl Verified {
             opened,
             inferences: bundle.inferences,
             input: bundle.input.clone(),
+            input_scale: bundle.input_scale,
             output: bundle.output.clone(),
             output_float: bundle.output_float.clone(),
         }

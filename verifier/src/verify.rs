@@ -21,6 +21,7 @@ use crate::error::VerifyError;
 use crate::field::{int_to_canonical, parse_canonical, Canonical};
 use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
 use crate::proof::{decode_proof, PROOF_BYTES};
+use crate::quantize::pow2;
 use crate::record::CommitmentRecord;
 use crate::scheme::{parse_point, CommitmentScheme};
 use crate::verdict::{Opened, Verified};
@@ -31,7 +32,8 @@ pub fn verify_bytes(vk_file: &[u8], record_json: &[u8], bundle_json: &[u8]) -> R
         serde_json::from_slice(record_json).map_err(|e| VerifyError::malformed("commitment record", e))?;
     let bundle: ProofBundle =
         serde_json::from_slice(bundle_json).map_err(|e| VerifyError::malformed("proof bundle", e))?;
-    verify(vk_file, &record, &bundle)
+    // Both are owned here: moved, not cloned, which keeps `Clone` out of the wasm build.
+    Verifier::with_record(vk_file, record)?.verify(&bundle)
 }
 
 /// Verifies `bundle` with the key file `vk_file` for the model of `record`.
@@ -63,6 +65,11 @@ pub struct Checked {
 impl Verifier {
     /// Checks the record against the key and decodes both (every point validated).
     pub fn new(vk_file: &[u8], record: &CommitmentRecord) -> Result<Self, VerifyError> {
+        Self::with_record(vk_file, record.clone())
+    }
+
+    /// As `new`, keeping `record`.
+    fn with_record(vk_file: &[u8], record: CommitmentRecord) -> Result<Self, VerifyError> {
         let bad_record = |reason: &str| VerifyError::malformed("commitment record", reason);
         record.check_version()?;
         let scheme = CommitmentScheme::from_name(&record.scheme)
@@ -110,7 +117,7 @@ impl Verifier {
             pvk,
             target,
             digest,
-            record: record.clone(),
+            record,
             record_commitment,
             record_point,
             commitment_g2: key.commitment_g2,
@@ -290,10 +297,4 @@ impl Verifier {
     pub(crate) fn verified(&self, bundle: &ProofBundle) -> Verified {
         Verified::new(bundle, self.opened())
     }
-}
-
-/// `2^e` exactly, for the scales a key can carry (`|e| ≤ 64`, decoding refuses others):
-/// built from its exponent bits, since `f64::powi` needs std.
-fn pow2(e: i32) -> f64 {
-    f64::from_bits(((1023 + e) as u64) << 52)
 }

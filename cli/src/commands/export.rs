@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use zkseal_verifier::{Checked, CommitmentRecord, ProofBundle, Verifier, VerifyError};
 
+use super::FileKind;
 use crate::export::{snarkjs, solidity};
 use crate::files::{read_limited, write_atomic};
 
@@ -53,7 +54,7 @@ struct Snarkjs {
 
 impl Snarkjs {
     fn run(self) -> Result<()> {
-        let verifier = self.key.verifier()?;
+        let verifier = self.key.verifier("to snarkjs")?;
         let (_, checked) = load_proof(&verifier, &self.proof)?;
         let files = snarkjs::files(&verifier, &checked)?;
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
@@ -80,7 +81,7 @@ struct Solidity {
 
 impl Solidity {
     fn run(self) -> Result<()> {
-        let verifier = self.key.verifier()?;
+        let verifier = self.key.verifier("to the EVM as a Solidity contract")?;
         let source = solidity::contract(&verifier)?;
         write_atomic(&self.output, source.as_bytes())?;
         println!("wrote contract ZksealVerifier to {}", self.output.display());
@@ -101,7 +102,7 @@ struct Calldata {
 
 impl Calldata {
     fn run(self) -> Result<()> {
-        let verifier = self.key.verifier()?;
+        let verifier = self.key.verifier("to the EVM as calldata")?;
         let (bundle, checked) = load_proof(&verifier, &self.proof)?;
         let values: Vec<i64> = bundle.input.iter().chain(&bundle.output).copied().collect();
         let calldata = solidity::calldata(&checked, &values);
@@ -123,10 +124,34 @@ struct KeyAndRecord {
 }
 
 impl KeyAndRecord {
-    fn verifier(&self) -> Result<Verifier> {
-        let record: CommitmentRecord = serde_json::from_slice(&read_limited(&self.commitment, MAX_BYTES)?)
-            .with_context(|| format!("{}", self.commitment.display()))?;
-        Verifier::new(&read_limited(&self.vk, MAX_BYTES)?, &record).with_context(|| format!("{}", self.vk.display()))
+    /// The verifier for the key and record; `to` names the export, for the refusal of a
+    /// key that cannot be exported.
+    fn verifier(&self, to: &str) -> Result<Verifier> {
+        let key = read_limited(&self.vk, MAX_BYTES)?;
+        match FileKind::of(&key) {
+            FileKind::VerifyingKey | FileKind::Unknown => {}
+            FileKind::Halo2Key => bail!(
+                "{} is a halo2 verifying key: halo2 proofs (PLONK with IPA over the Pasta curves) cannot be \
+                 exported {to}, which checks Groth16 proofs over BN254 only; run `zkseal setup` with \
+                 `--backend groth16` (the default), then commit and prove with those keys",
+                self.vk.display()
+            ),
+            FileKind::ProvingKey => {
+                bail!(
+                    "{} is a proving key; pass the verifying key, verifying.key in the same directory",
+                    self.vk.display()
+                )
+            }
+            kind => bail!("{} (--vk) is {}, not a verifying key", self.vk.display(), kind.describe()),
+        }
+        let bytes = read_limited(&self.commitment, MAX_BYTES)?;
+        let record: CommitmentRecord = serde_json::from_slice(&bytes).with_context(|| match FileKind::of(&bytes) {
+            FileKind::Record | FileKind::Unknown => format!("{}", self.commitment.display()),
+            kind => {
+                format!("{} (--commitment) is {}, not a commitment record", self.commitment.display(), kind.describe())
+            }
+        })?;
+        Verifier::new(&key, &record).with_context(|| format!("{}", self.vk.display()))
     }
 }
 

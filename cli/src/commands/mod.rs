@@ -120,3 +120,84 @@ impl ModelOrArch {
         }
     }
 }
+
+/// What a file given on the command line holds, told from its magic bytes or its JSON
+/// keys, so that a command given the wrong file names what it was given instead of
+/// failing on its format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    VerifyingKey,
+    ProvingKey,
+    Halo2Key,
+    Model,
+    Architecture,
+    Record,
+    Bundle,
+    /// One `prove --batch` line per proof (or a JSONL file of bundles).
+    Proofs,
+    Salt,
+    /// `{"input": …}` objects, one or one per line.
+    Input,
+    Unknown,
+}
+
+impl FileKind {
+    pub fn of(bytes: &[u8]) -> Self {
+        for (magic, kind) in [
+            (&zkseal_verifier::VK_MAGIC[..], FileKind::VerifyingKey),
+            (&zkseal_prover::keys::PK_MAGIC[..], FileKind::ProvingKey),
+            (&zkseal_halo2::keys::MAGIC[..], FileKind::Halo2Key),
+            (&zkseal_circuits::format::MODEL_MAGIC[..], FileKind::Model),
+            (&ARCH_MAGIC[..], FileKind::Architecture),
+        ] {
+            if bytes.starts_with(magic) {
+                return kind;
+            }
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else { return FileKind::Unknown };
+        let object = |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).ok();
+        let kind_of = |o: &serde_json::Map<String, serde_json::Value>| {
+            let has = |k: &str| o.contains_key(k);
+            if has("format_version") && has("commitment") {
+                FileKind::Record
+            } else if has("proof") && has("backend") {
+                FileKind::Bundle
+            } else if has("bundle") || (has("line") && has("error")) {
+                FileKind::Proofs
+            } else if has("salt") && has("model_id") {
+                FileKind::Salt
+            } else if has("input") || has("input_data") {
+                FileKind::Input
+            } else {
+                FileKind::Unknown
+            }
+        };
+        if let Some(o) = object(text) {
+            return kind_of(&o);
+        }
+        // Not one JSON object: a JSONL file is known by its first line.
+        let first = text.lines().find(|l| !l.trim().is_empty()).and_then(object);
+        match first.as_ref().map(kind_of) {
+            Some(FileKind::Bundle | FileKind::Proofs) => FileKind::Proofs,
+            Some(FileKind::Input) => FileKind::Input,
+            _ => FileKind::Unknown,
+        }
+    }
+
+    /// The kind, for a message: "a proof bundle".
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::VerifyingKey => "a Groth16 verifying key",
+            FileKind::ProvingKey => "a Groth16 proving key",
+            FileKind::Halo2Key => "a halo2 key",
+            FileKind::Model => "a model file (.zkq)",
+            FileKind::Architecture => "an architecture file (.zka)",
+            FileKind::Record => "a commitment record",
+            FileKind::Bundle => "a proof bundle",
+            FileKind::Proofs => "a file of proofs, one per line (what `prove --batch` writes)",
+            FileKind::Salt => "a salt file (secret: keep it private)",
+            FileKind::Input => "an input file",
+            FileKind::Unknown => "not a file zkseal recognises",
+        }
+    }
+}

@@ -1,5 +1,6 @@
-//! The verifier behind a C ABI (`zkseal.h`): one call, a status code, and an optional
-//! message buffer. No allocation crosses the boundary and no panic leaves it.
+//! The verifier behind a C ABI (`zkseal.h`): one call, a status code, and optional
+//! buffers for the message and the opened commitment. No allocation crosses the boundary
+//! and no panic leaves it.
 
 use std::ffi::c_char;
 use std::fmt::Write;
@@ -79,16 +80,105 @@ pub unsafe extern "C" fn zkseal_verify_opened(
     opened: *mut c_char,
     opened_len: usize,
 ) -> i32 {
+    // SAFETY: the caller's contract above; no input to check.
+    unsafe {
+        run(
+            vk,
+            vk_len,
+            record_json,
+            record_len,
+            bundle_json,
+            bundle_len,
+            None,
+            message,
+            message_len,
+            opened,
+            opened_len,
+        )
+    }
+}
+
+/// As `zkseal_verify_opened`, and the proof must answer the caller's own query: the
+/// `input_len` real input values at `input` (every inference's, flattened row-major, one
+/// after another) quantized by the model's rule (`⌊v·2^input_scale + ½⌋`, the key's
+/// scale) must be the bundle's input integers. Otherwise `ZKSEAL_INVALID`, with a
+/// message naming the first value that differs. A null `input` with length 0 is an
+/// empty input (which differs from any proof's).
+///
+/// # Safety
+/// As `zkseal_verify_opened`; a non-null `input` points to `input_len` readable,
+/// aligned doubles, valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn zkseal_verify_input(
+    vk: *const u8,
+    vk_len: usize,
+    record_json: *const u8,
+    record_len: usize,
+    bundle_json: *const u8,
+    bundle_len: usize,
+    input: *const f64,
+    input_len: usize,
+    message: *mut c_char,
+    message_len: usize,
+    opened: *mut c_char,
+    opened_len: usize,
+) -> i32 {
+    let input = Some((input, input_len));
+    // SAFETY: the caller's contract above.
+    unsafe {
+        run(
+            vk,
+            vk_len,
+            record_json,
+            record_len,
+            bundle_json,
+            bundle_len,
+            input,
+            message,
+            message_len,
+            opened,
+            opened_len,
+        )
+    }
+}
+
+/// The three entry points' one body: verify, then check `input` when given.
+///
+/// # Safety
+/// The entry points' contracts.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run(
+    vk: *const u8,
+    vk_len: usize,
+    record_json: *const u8,
+    record_len: usize,
+    bundle_json: *const u8,
+    bundle_len: usize,
+    input: Option<(*const f64, usize)>,
+    message: *mut c_char,
+    message_len: usize,
+    opened: *mut c_char,
+    opened_len: usize,
+) -> i32 {
     let mut out = Message::new(message, message_len);
     let mut opened = Message::new(opened, opened_len);
-    // SAFETY: the caller's contract above.
+    // SAFETY: the caller's contract.
     let (vk, record, bundle) =
-        unsafe { (bytes(vk, vk_len), bytes(record_json, record_len), bytes(bundle_json, bundle_len)) };
-    let (Some(vk), Some(record), Some(bundle)) = (vk, record, bundle) else {
+        unsafe { (slice(vk, vk_len), slice(record_json, record_len), slice(bundle_json, bundle_len)) };
+    // SAFETY: the caller's contract. `Some(None)`: a null input with a non-zero length.
+    let input = input.map(|(ptr, len)| unsafe { slice(ptr, len) });
+    let (Some(vk), Some(record), Some(bundle), None | Some(Some(_))) = (vk, record, bundle, input) else {
         let _ = out.write_str("a null pointer with a non-zero length");
         return ZKSEAL_BAD_ARGUMENT;
     };
-    match catch_unwind(AssertUnwindSafe(|| verify_bytes(vk, record, bundle))) {
+    let check = || {
+        let verified = verify_bytes(vk, record, bundle)?;
+        if let Some(Some(values)) = input {
+            verified.check_input(values)?;
+        }
+        Ok::<_, VerifyError>(verified)
+    };
+    match catch_unwind(AssertUnwindSafe(check)) {
         Ok(Ok(v)) => {
             let _ = write!(opened, "{}", v.opened);
             ZKSEAL_VALID
@@ -113,11 +203,11 @@ fn status(e: &VerifyError) -> i32 {
     }
 }
 
-/// `len` bytes at `ptr`; `None` for a null pointer with a non-zero length.
+/// `len` values at `ptr`; `None` for a null pointer with a non-zero length.
 ///
 /// # Safety
-/// A non-null `ptr` points to `len` readable bytes valid for `'a`.
-unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
+/// A non-null `ptr` points to `len` readable, aligned values valid for `'a`.
+unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> Option<&'a [T]> {
     match (ptr.is_null(), len) {
         (true, 0) => Some(&[]),
         (true, _) => None,
@@ -191,5 +281,58 @@ mod tests {
         let code =
             unsafe { zkseal_verify(std::ptr::null(), 5, b"".as_ptr(), 0, b"".as_ptr(), 0, std::ptr::null_mut(), 0) };
         assert_eq!(code, ZKSEAL_BAD_ARGUMENT);
+    }
+
+    /// `zkseal_verify_input` on a committed real proof: status, message, opened buffer.
+    fn call_input(input: *const f64, len: usize) -> (i32, String, String) {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/proofs/lego/");
+        let read = |f: &str| std::fs::read(format!("{dir}{f}")).unwrap();
+        let (vk, record, bundle) = (read("verifying.key"), read("commitment.json"), read("proof.json"));
+        let (mut message, mut opened) = ([0x55u8; 512], [0x55u8; 96]);
+        // SAFETY: every slice is valid for the call; `input` is the caller's.
+        let code = unsafe {
+            zkseal_verify_input(
+                vk.as_ptr(),
+                vk.len(),
+                record.as_ptr(),
+                record.len(),
+                bundle.as_ptr(),
+                bundle.len(),
+                input,
+                len,
+                message.as_mut_ptr().cast(),
+                message.len(),
+                opened.as_mut_ptr().cast(),
+                opened.len(),
+            )
+        };
+        let text = |b: &[u8]| String::from_utf8(b[..b.iter().position(|&c| c == 0).unwrap()].to_vec()).unwrap();
+        (code, text(&message), text(&opened))
+    }
+
+    #[test]
+    fn the_input_check() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/proofs/lego/");
+        // The bundle's input integers, dequantized: the client's input, exactly.
+        let bundle = std::fs::read_to_string(format!("{dir}proof.json")).unwrap();
+        let after = |key: &str| &bundle[bundle.find(key).unwrap() + key.len()..];
+        let scale: u32 = after("\"input_scale\": ").split(',').next().unwrap().trim().parse().unwrap();
+        let ints = after("\"input\": [").split(']').next().unwrap();
+        let unit = 1.0 / f64::from(1u32 << scale);
+        let mut input: Vec<f64> = ints.split(',').map(|q| q.trim().parse::<i64>().unwrap() as f64 * unit).collect();
+        assert_eq!(input.len(), 64);
+        let (code, message, opened) = call_input(input.as_ptr(), input.len());
+        assert_eq!((code, message.as_str()), (ZKSEAL_VALID, ""));
+        assert!(opened.starts_with("commitment_point "), "{opened}");
+
+        input[5] += unit;
+        let (code, message, opened) = call_input(input.as_ptr(), input.len());
+        assert_eq!(code, ZKSEAL_INVALID);
+        assert!(message.contains("value 5 differs"), "{message}");
+        assert_eq!(opened, "", "no opened commitment unless valid");
+        let (code, message, _) = call_input(input.as_ptr(), 3);
+        assert!(code == ZKSEAL_INVALID && message.contains("value 3 differs (3 values given"), "{message}");
+        assert_eq!(call_input(std::ptr::null(), 0).0, ZKSEAL_INVALID, "an empty input");
+        assert_eq!(call_input(std::ptr::null(), 3).0, ZKSEAL_BAD_ARGUMENT);
     }
 }

@@ -1,7 +1,9 @@
-/* Calls zkseal_verify() and zkseal_verify_opened() from C on the files named on the
- * command line and checks the status they return and, when valid, that the opened
- * commitment is named by the record field given:
- *   verify VK RECORD BUNDLE EXPECTED_STATUS OPENED_FIELD */
+/* Calls zkseal_verify(), zkseal_verify_opened() and zkseal_verify_input() from C on the
+ * files named on the command line and checks the status they return and, when valid,
+ * that the opened commitment is named by the record field given. INPUT holds the proof's
+ * real input values, separated by spaces: as given they must not change the status; with
+ * the first one changed, a valid proof must become invalid, naming value 0.
+ *   verify VK RECORD BUNDLE EXPECTED_STATUS OPENED_FIELD INPUT */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,7 @@ static uint8_t *slurp(const char *path, size_t *len) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) { fprintf(stderr, "usage: %s VK RECORD BUNDLE EXPECTED_STATUS OPENED_FIELD\n", argv[0]); return 10; }
+    if (argc != 7) { fprintf(stderr, "usage: %s VK RECORD BUNDLE EXPECTED_STATUS OPENED_FIELD INPUT\n", argv[0]); return 10; }
     size_t vk_len, record_len, bundle_len;
     uint8_t *vk = slurp(argv[1], &vk_len), *record = slurp(argv[2], &record_len), *bundle = slurp(argv[3], &bundle_len);
     char message[256];
@@ -46,6 +48,32 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (zkseal_verify(NULL, 3, record, record_len, bundle, bundle_len, NULL, 0) != ZKSEAL_BAD_ARGUMENT) return 1;
-    free(vk); free(record); free(bundle);
+
+    size_t text_len, n = 0;
+    char *text = (char *)slurp(argv[6], &text_len), *end;
+    text = realloc(text, text_len + 1);
+    text[text_len] = '\0';
+    double input[4096];
+    for (char *p = text; n < 4096; p = end) {
+        input[n] = strtod(p, &end);
+        if (end == p) break;
+        n++;
+    }
+    char opened_input[96];
+    int32_t same = zkseal_verify_input(vk, vk_len, record, record_len, bundle, bundle_len, input, n, message, sizeof message,
+                                       opened_input, sizeof opened_input);
+    printf("zkseal_verify_input (%zu values) -> %d (%s)\n", n, same, message);
+    if (same != status || strcmp(opened, opened_input) != 0) { fprintf(stderr, "the proof's own input changed the verdict\n"); return 1; }
+    input[0] += 1.0;
+    int32_t other = zkseal_verify_input(vk, vk_len, record, record_len, bundle, bundle_len, input, n, message, sizeof message,
+                                        opened_input, sizeof opened_input);
+    printf("zkseal_verify_input (value 0 changed) -> %d (%s)\n", other, message);
+    int names_value = strstr(message, "value 0 differs") != NULL && opened_input[0] == '\0';
+    if (status == ZKSEAL_VALID ? other != ZKSEAL_INVALID || !names_value : other != status) {
+        fprintf(stderr, "another input must make a valid proof invalid, naming value 0\n");
+        return 1;
+    }
+    if (zkseal_verify_input(vk, vk_len, record, record_len, bundle, bundle_len, NULL, 3, NULL, 0, NULL, 0) != ZKSEAL_BAD_ARGUMENT) return 1;
+    free(text); free(vk); free(record); free(bundle);
     return 0;
 }

@@ -1,6 +1,7 @@
-//! `verify(vk, commitment, bundle)` for JavaScript: the verifying-key file's bytes, the
-//! commitment record's JSON and the proof bundle's JSON in; a `Verdict` out. Nothing
-//! throws: every refusal is a verdict that says what failed.
+//! `verify(vk, commitment, bundle[, input])` for JavaScript: the verifying-key file's
+//! bytes, the commitment record's JSON, the proof bundle's JSON and, optionally, the
+//! client's own input in; a `Verdict` out. Nothing throws: every refusal is a verdict
+//! that says what failed.
 
 #![no_std]
 
@@ -47,10 +48,18 @@ pub struct Verdict {
 }
 
 /// Verifies `bundle` (JSON) against the verifying-key file `vk` and the commitment
-/// record `commitment` (JSON).
+/// record `commitment` (JSON). With `input` (the real input values of every inference,
+/// flattened row-major, one after another), the proof is valid only if they quantize to
+/// the bundle's input integers: the proof answers this query.
 #[wasm_bindgen]
-pub fn verify(vk: &[u8], commitment: &str, bundle: &str) -> Verdict {
-    match verify_bytes(vk, commitment.as_bytes(), bundle.as_bytes()) {
+pub fn verify(vk: &[u8], commitment: &str, bundle: &str, input: Option<Vec<f64>>) -> Verdict {
+    let mut verdict = verify_bytes(vk, commitment.as_bytes(), bundle.as_bytes());
+    if let (Ok(v), Some(i)) = (&verdict, input) {
+        if let Err(e) = v.check_input(&i) {
+            verdict = Err(e);
+        }
+    }
+    match verdict {
         Ok(v) => Verdict {
             valid: true,
             malformed: false,
