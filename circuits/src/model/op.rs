@@ -103,11 +103,6 @@ pub enum Op {
     Affine { param_shape: Vec<u32> },
     /// `y = max(x, 0)`.
     Relu,
-    /// `y = min(max(x, lo), hi)`, the bounds in the input's own units (integers at the
-    /// input's scale in a quantized model). The only op that narrows the bit width:
-    /// `import --input-range` makes it the first layer, so that any input the input's
-    /// (wider) format holds is clipped to the owner's declared range.
-    Clip { lo: i64, hi: i64 },
     /// Maximum over the in-bounds part of each window.
     MaxPool { window: Window2d },
     /// Mean over each window; the divisor counts padded positions iff `count_include_pad`.
@@ -118,6 +113,12 @@ pub enum Op {
     Reshape,
     /// Axis permutation: output axis `a` is input axis `perm[a]`.
     Transpose { perm: Vec<u32> },
+    /// `y = min(max(x, lo), hi)`, the bounds in the input's own units (integers at the
+    /// input's scale in a quantized model). The only op that narrows the bit width:
+    /// `import --input-range` makes it the first layer, so that any input the input's
+    /// (wider) format holds is clipped to the owner's declared range. Last in the enum:
+    /// the variant index is the op's tag in the model and architecture files.
+    Clip { lo: i64, hi: i64 },
 }
 
 impl Op {
