@@ -3,21 +3,24 @@
 //!
 //! Inputs stream in chunks of a few proofs per core; each chunk is proved in parallel
 //! (rayon) with the one shared proving key, then appended in input order, one whole
-//! line per `write`, and synced. Memory does not grow with the file. A re-run reads
-//! the proofs file, skips the inputs already there, and cuts a torn last line (a run
-//! killed mid-write) before appending. With a key of `B > 1` inferences per proof,
+//! line per `write`, and synced. Memory does not grow with the inputs. Each entry
+//! records the blake3 of the exact input text it answers, so a re-run keeps only the
+//! entries whose input is still there (`resume`), rewrites the file without the
+//! others, and proves the rest. With a key of `B > 1` inferences per proof,
 //! consecutive groups of `B` non-empty input lines share a proof. A run that can last
 //! hours can be stopped between chunks (a deadline, a signal): what is written stays,
 //! and the next run resumes after it.
 
-use std::collections::HashSet;
+mod resume;
+
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use rand::rngs::OsRng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use zkseal_circuits::format::hex;
 use zkseal_circuits::input::parse_jsonl_line;
 use zkseal_verifier::ProofBundle;
 
@@ -26,6 +29,8 @@ use zkseal_halo2::prove::Halo2Prover;
 use crate::prove::Prover;
 use crate::resources::{available_memory, groth16_proof_bytes, proofs_in_flight};
 use crate::ProverError;
+
+pub use resume::ResumeNote;
 
 /// Proofs per core between two syncs of the output.
 const PROOFS_PER_CORE: usize = 2;
@@ -44,6 +49,11 @@ pub struct BatchLine {
     /// inferences per proof.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<usize>>,
+    /// blake3 of the exact text of the input line(s) answered, each followed by `\n`,
+    /// hex. Absent in files of zkseal versions before it (those entries are checked
+    /// by their proof's input integers, see `resume`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_blake3: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle: Option<ProofBundle>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,18 +63,42 @@ pub struct BatchLine {
 /// What a batch run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchSummary {
-    /// Entries (proofs or errors) already in the proofs file when the run started.
+    /// Entries (proofs or errors) already in the proofs file, for the input they
+    /// answer, when the run started: not proved again.
     pub skipped: usize,
     /// Proofs made (each of `B` inputs).
     pub proved: usize,
     /// Entries (one input line, or a group of `B`) that could not be proved (bad JSON,
     /// out of range, a short last group); recorded as `error` lines, not retried on
-    /// resume.
+    /// resume while their lines stay as they are.
     pub failed: usize,
     /// Whether `stop` ended the run before the last input.
     pub stopped: bool,
     /// Entries not yet in the proofs file when the run ended (0 unless stopped).
     pub remaining: usize,
+    /// Each entry of the proofs file not kept as it was, in input order (then the
+    /// removed ones): a line that changed, moved or went.
+    pub notes: Vec<ResumeNote>,
+    /// The input file changed while the run read it: an entry kept at the start may
+    /// answer an older version of its line. The next run puts that right.
+    pub inputs_changed: bool,
+}
+
+impl BatchSummary {
+    /// Groups proved again because their entry no longer answered them.
+    pub fn reproved(&self) -> usize {
+        self.notes.iter().filter(|n| n.reproves()).count()
+    }
+
+    /// Entries kept for input that moved to other lines (counted in `skipped`).
+    pub fn moved(&self) -> usize {
+        self.notes.iter().filter(|n| matches!(n, ResumeNote::Moved { .. })).count()
+    }
+
+    /// Entries removed because they answer no input group now.
+    pub fn removed(&self) -> usize {
+        self.notes.iter().filter(|n| matches!(n, ResumeNote::Removed { .. })).count()
+    }
 }
 
 /// What `prove_batch` needs of a prover; both backends' provers have it.
@@ -116,7 +150,8 @@ impl BatchProver for Halo2Prover<'_> {
     }
 }
 
-/// Proves every input line not yet in `output`; `progress(done, total)` (in proofs)
+/// Proves every group of input lines `output` does not answer yet (`resume`: an entry
+/// answers the exact input text it was proved for); `progress(done, total)` (in proofs)
 /// after each chunk. `stop()` is asked before each chunk: when it says so, the run ends
 /// there, with the proofs so far written and synced.
 pub fn prove_batch(
@@ -127,16 +162,16 @@ pub fn prove_batch(
     stop: &dyn Fn() -> bool,
 ) -> Result<BatchSummary, ProverError> {
     let io = |what: &'static str| move |e: std::io::Error| ProverError::Io { what, reason: e.to_string() };
-    let done = resume(output, prover)?;
     let group = prover.inferences();
-    // A first streaming pass counts the inputs, so progress can show an ETA.
-    let lines = limited_lines(File::open(inputs).map_err(io("the inputs"))?, MAX_LINE_BYTES)
-        .map(|l| l.map(|l| !l.trim().is_empty()))
-        .filter(|l| !matches!(l, Ok(false)))
-        .count();
-    let total = lines.div_ceil(group);
+    let existing = resume::read_existing(output, prover)?;
+    // A first streaming pass matches the inputs with the entries, and counts them so
+    // progress can show an ETA.
+    let plan = resume::plan(&existing, inputs, group)?;
+    resume::apply(output, &existing, &plan, group)?;
+    drop(existing);
+    let resume::Plan { done, total, fingerprint: planned, notes, .. } = plan;
     let mut out = OpenOptions::new().create(true).append(true).open(output).map_err(io("the proofs file"))?;
-    let mut summary = BatchSummary { skipped: done.len(), ..Default::default() };
+    let mut summary = BatchSummary { skipped: done.len(), notes, ..Default::default() };
     // A chunk's proofs may all be in flight at once (a worker waiting inside one proof's
     // MSM can start another): fewer when memory holds fewer.
     let chunk =
@@ -145,14 +180,20 @@ pub fn prove_batch(
         lines: limited_lines(File::open(inputs).map_err(io("the inputs"))?, MAX_LINE_BYTES).enumerate(),
         size: group,
     };
+    let mut fingerprint = resume::Fingerprint::default();
+    let mut read_all = false;
     progress(done.len(), total);
     loop {
-        let mut pending: Vec<Vec<(usize, String)>> = Vec::with_capacity(chunk);
+        let mut pending: Vec<(Vec<(usize, String)>, [u8; 32])> = Vec::with_capacity(chunk);
         while pending.len() < chunk {
-            match groups.next().transpose().map_err(io("the inputs"))? {
-                Some(g) if done.contains(&g[0].0) => {}
-                Some(g) => pending.push(g),
-                None => break,
+            let Some(g) = groups.next().transpose().map_err(io("the inputs"))? else {
+                read_all = true;
+                break;
+            };
+            let digest = resume::input_digest(&g);
+            fingerprint.add(&g, &digest);
+            if !done.contains(&g[0].0) {
+                pending.push((g, digest));
             }
         }
         if pending.is_empty() {
@@ -162,7 +203,7 @@ pub fn prove_batch(
             summary.stopped = true;
             break;
         }
-        let results: Vec<BatchLine> = pending.par_iter().map(|g| prove_group(prover, g)).collect();
+        let results: Vec<BatchLine> = pending.par_iter().map(|(g, d)| prove_group(prover, g, d)).collect();
         for r in &results {
             let mut text = serde_json::to_string(r).expect("serializable");
             text.push('\n');
@@ -178,6 +219,7 @@ pub fn prove_batch(
         out.sync_data().map_err(io("the proofs file"))?;
         progress(summary.skipped + summary.proved + summary.failed, total);
     }
+    summary.inputs_changed = read_all && fingerprint.finish() != planned;
     if summary.stopped {
         summary.remaining = total.saturating_sub(summary.skipped + summary.proved + summary.failed);
     }
@@ -246,8 +288,9 @@ impl<L: Iterator<Item = (usize, std::io::Result<String>)>> Iterator for Groups<L
     }
 }
 
-/// One proof of a group of input lines, or why there is none.
-fn prove_group(prover: &impl BatchProver, group: &[(usize, String)]) -> BatchLine {
+/// One proof of a group of input lines (whose text has blake3 `digest`), or why there
+/// is none.
+fn prove_group(prover: &impl BatchProver, group: &[(usize, String)], digest: &[u8; 32]) -> BatchLine {
     let line_numbers: Vec<usize> = group.iter().map(|(l, _)| *l).collect();
     let proved = if group.len() != prover.inferences() {
         Err(format!(
@@ -267,84 +310,12 @@ fn prove_group(prover: &impl BatchProver, group: &[(usize, String)]) -> BatchLin
             })
     };
     let lines = (prover.inferences() > 1).then(|| line_numbers.clone());
-    match proved {
-        Ok(b) => BatchLine { line: line_numbers[0], lines, bundle: Some(b), error: None },
-        Err(e) => BatchLine { line: line_numbers[0], lines, bundle: None, error: Some(e) },
-    }
-}
-
-/// The input lines `output` already answers, after cutting a torn last line. Refuses
-/// a proofs file of another model, key or commitment, or with a damaged line before
-/// the last.
-fn resume(output: &Path, prover: &impl BatchProver) -> Result<HashSet<usize>, ProverError> {
-    let model_id = prover.model_id();
-    let io = |e: std::io::Error| ProverError::Io { what: "the proofs file", reason: e.to_string() };
-    let mut done = HashSet::new();
-    let mut file = match OpenOptions::new().read(true).write(true).open(output) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
-        Err(e) => return Err(io(e)),
+    let (bundle, error) = match proved {
+        Ok(b) => (Some(b), None),
+        Err(e) => (None, Some(e)),
     };
-    // Line by line: a proofs file of millions of proofs is not read whole.
-    let mut keep = 0u64;
-    let mut number = 0usize;
-    let mut reader = BufReader::new(&file);
-    let mut bytes = Vec::new();
-    loop {
-        number += 1;
-        let damaged = |reason: String| ProverError::Malformed {
-            what: "proofs file",
-            reason: format!(
-                "line {number} is damaged ({reason}); it is not a torn last line, so nothing is overwritten"
-            ),
-        };
-        let n = match read_line(&mut reader, &mut bytes, MAX_LINE_BYTES) {
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Err(damaged(e.to_string())),
-            n => n.map_err(io)?,
-        };
-        if n == 0 || bytes.last() != Some(&b'\n') {
-            // The end, perhaps after a torn last line.
-            break;
-        }
-        let line: BatchLine = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
-        if let Some(b) = &line.bundle {
-            if b.model_id != model_id {
-                return Err(ProverError::ProofsFileMismatch { found: b.model_id.clone(), model: model_id.to_string() });
-            }
-            if !prover.made(b) {
-                return Err(ProverError::Malformed {
-                    what: "proofs file",
-                    reason: format!(
-                        "line {number} holds a proof for another key or commitment of this model; use another output file"
-                    ),
-                });
-            }
-        }
-        done.insert(line.line);
-        keep += n as u64;
-    }
-    drop(reader);
-    if keep != file.metadata().map_err(io)?.len() {
-        // A torn last line: cut it; its input is proved again.
-        file.set_len(keep).map_err(io)?;
-        file.seek(SeekFrom::End(0)).map_err(io)?;
-    }
-    Ok(done)
+    BatchLine { line: line_numbers[0], lines, input_blake3: Some(hex(digest)), bundle, error }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::limited_lines;
-
-    #[test]
-    fn lines_longer_than_the_limit_are_refused_not_read_whole() {
-        let text = "{\"input\": [1]}\r\n\nshort\n0123456789abcdef\nlast";
-        let lines: Vec<Result<String, String>> =
-            limited_lines(text.as_bytes(), 10).map(|l| l.map_err(|e| e.to_string())).take(4).collect();
-        assert_eq!(lines[0], Err("line 1 is longer than 10 bytes".to_string()));
-        let lines: Vec<String> = limited_lines(text.as_bytes(), 64).map(Result::unwrap).collect();
-        assert_eq!(lines, ["{\"input\": [1]}", "", "short", "0123456789abcdef", "last"]);
-        let e = limited_lines(&b"ok\n\xff\xfe\n"[..], 64).nth(1).unwrap().unwrap_err();
-        assert_eq!(e.to_string(), "line 2 is not UTF-8");
-    }
-}
+mod tests;

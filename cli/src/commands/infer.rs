@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
 use zkseal_circuits::input::{parse_input, parse_jsonl};
@@ -23,7 +23,9 @@ pub struct Infer {
     /// One input: {"input": [...]} or {"input_data": [[...]]}, flattened row-major.
     #[arg(long)]
     input: Option<PathBuf>,
-    /// Many inputs, one object per line (JSONL); one result line per sample.
+    /// Many inputs, one object per line (JSONL); one result per sample. A line that
+    /// cannot be run gets an error in its place ({"line": N, "error": "..."} with
+    /// --json), the rest are still run, and the command then exits 1.
     #[arg(long)]
     batch: Option<PathBuf>,
     /// Print JSON (one object per sample, JSONL for --batch).
@@ -44,12 +46,44 @@ impl Infer {
         }
         if let Some(path) = &self.batch {
             let text = read_text(path, MAX_INPUT_BYTES)?;
+            // A bad line is that line's result, as in `prove --batch`: the other lines
+            // are still answered, and the exit code says some were not.
+            let (mut count, mut failed) = (0usize, Vec::new());
             for (line, values) in parse_jsonl(&text) {
-                let at = || format!("{} line {line}", path.display());
-                let mut result = infer_one(&model, &values.with_context(at)?).with_context(at)?;
-                result["line"] = json!(line);
-                self.print(&mut out, &result)?;
+                count += 1;
+                match values.map_err(anyhow::Error::from).and_then(|v| infer_one(&model, &v)) {
+                    Ok(mut result) => {
+                        result["line"] = json!(line);
+                        self.print(&mut out, &result)?;
+                    }
+                    Err(e) => {
+                        self.print_error(&mut out, line, &format!("{e:#}"))?;
+                        failed.push(line);
+                    }
+                }
             }
+            if !failed.is_empty() {
+                let shown: Vec<String> = failed.iter().take(MAX_LINES_NAMED).map(usize::to_string).collect();
+                let more = if failed.len() > MAX_LINES_NAMED { ", …" } else { "" };
+                bail!(
+                    "{}: {} of {count} input line(s) could not be run (line {}{more}); their reasons are in the output",
+                    path.display(),
+                    failed.len(),
+                    shown.join(", ")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// A `--batch` line that could not be run, in the place of its result.
+    fn print_error(&self, out: &mut impl Write, line: usize, reason: &str) -> Result<()> {
+        if self.json {
+            writeln!(out, "{}", json!({ "line": line, "error": reason }))?;
+        } else {
+            // Parse errors already name their line.
+            let prefix = format!("line {line}: ");
+            writeln!(out, "error (line {line}): {}", reason.strip_prefix(&prefix).unwrap_or(reason))?;
         }
         Ok(())
     }
@@ -65,6 +99,9 @@ impl Infer {
         Ok(())
     }
 }
+
+/// Failing `--batch` lines named in the final error; the output has them all.
+const MAX_LINES_NAMED: usize = 10;
 
 /// The exact integer output of `model` on float input `values`, and its real values.
 fn infer_one(model: &Model, values: &[f64]) -> Result<Value> {

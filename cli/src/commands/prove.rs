@@ -7,21 +7,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::OsRng;
 use serde_json::json;
 use zkseal_circuits::commitment::Salt;
+use zkseal_circuits::format::hex;
 use zkseal_circuits::input::{parse_input, parse_samples};
 use zkseal_circuits::Model;
+use zkseal_halo2::keys::KeyFile as Halo2KeyFile;
 use zkseal_halo2::prove::Halo2Prover;
 use zkseal_prover::batch::{prove_batch, BatchProver};
 use zkseal_prover::commit::{commitment_record, SaltFile};
 use zkseal_prover::prove::Prover;
+use zkseal_prover::ProverError;
 use zkseal_verifier::{CommitmentRecord, ProofBundle};
 
-use super::{is_halo2_key, load_model, load_proving_key, BackendArg, SchemeArg};
+use super::{is_halo2_key, load_model, load_proving_key, peek_proving_key, BackendArg, SchemeArg};
 use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};
 
 #[derive(Args)]
@@ -50,8 +53,9 @@ pub struct Prove {
     /// Many inputs (JSONL, one per line), proved in parallel into a JSONL proofs file
     /// ({"line": N, "bundle": {...}} or {"line": N, "error": "..."} per line; with a key
     /// of B > 1 inferences per proof, each B consecutive lines share one proof, listed
-    /// in "lines"). Re-running skips the inputs already proved; a killed run loses no
-    /// finished proof.
+    /// in "lines"). Re-running skips the inputs already proved, byte for byte: an entry
+    /// whose line changed, moved or went is re-proved, renumbered or removed (the file
+    /// is rewritten), and each is named on stderr. A killed run loses no finished proof.
     #[arg(long)]
     batch: Option<PathBuf>,
     /// The published commitment record, checked against the model and salt.
@@ -91,11 +95,22 @@ impl Prove {
         let model = load_model(&self.model)?;
         let salt_file =
             SaltFile::parse(&read_text(&self.salt, 4096)?).with_context(|| format!("{}", self.salt.display()))?;
-        let salt = salt_file.salt_for(&model).with_context(|| format!("{}", self.salt.display()))?;
+        let salt = match salt_file.salt_for(&model) {
+            Err(ProverError::SaltMismatch { salt, model: now }) => {
+                return Err(self.model_changed("salt file", &self.salt, &salt, &now, &model))
+            }
+            salt => salt.with_context(|| format!("{}", self.salt.display()))?,
+        };
         let record: Option<CommitmentRecord> = match &self.commitment {
             Some(p) => Some(serde_json::from_str(&read_text(p, 1 << 16)?).with_context(|| format!("{}", p.display()))?),
             None => None,
         };
+        if let (Some(r), Some(path)) = (&record, &self.commitment) {
+            let now = hex(&model.model_id());
+            if r.model_id != now {
+                return Err(self.model_changed("commitment record", path, &r.model_id, &now, &model));
+            }
+        }
         let halo2 = is_halo2_key(&self.pk)?;
         match (self.backend, halo2) {
             (Some(BackendArg::Halo2), false) => bail!("{} is not a halo2 key", self.pk.display()),
@@ -113,6 +128,42 @@ impl Prove {
         let inputs = self.inputs(prover.inferences(), model.arch.input.len())?;
         let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
         self.write(&prover.prove_all(&refs, &mut OsRng)?, "")
+    }
+
+    /// The refusal of a salt file or record that `commit` made for model `made_for`
+    /// when the model file is now `now`: most often a model re-imported after `commit`.
+    /// Says what to run again, `setup` too when the key no longer fits the model.
+    fn model_changed(&self, what: &str, path: &Path, made_for: &str, now: &str, model: &Model) -> anyhow::Error {
+        let digest = model.architecture_digest();
+        let key = match self.key_architecture() {
+            Ok(k) if k == digest => format!(
+                "the proving key {} still fits: the architecture is the same ({})",
+                self.pk.display(),
+                hex(&digest)
+            ),
+            Ok(k) => format!(
+                "the architecture changed too (the proving key {} is for {}, the model's is now {}), so first run `zkseal setup` on the new architecture, then `commit` with the new key",
+                self.pk.display(),
+                hex(&k),
+                hex(&digest)
+            ),
+            Err(e) => format!("the proving key could not be read to compare architectures ({e:#})"),
+        };
+        anyhow!(
+            "{}: this {what} was made by `zkseal commit` for model {made_for}, but {} is now model {now}: the model file changed since `commit` (re-imported?), or the {what} belongs to another model. Run `zkseal commit {}` again for a new salt file and record, and publish the new record; {key}",
+            path.display(),
+            self.model.display(),
+            self.model.display()
+        )
+    }
+
+    /// The architecture digest the proving key is for (Groth16: from its header alone).
+    fn key_architecture(&self) -> Result<[u8; 32]> {
+        if is_halo2_key(&self.pk)? {
+            let key = Halo2KeyFile::from_bytes(&read_limited(&self.pk, MAX_HALO2_KEY_BYTES)?)?;
+            return Ok(key.arch_digest);
+        }
+        Ok(peek_proving_key(&self.pk)?.architecture_digest)
     }
 
     /// The `--input` file's inputs: one, or `B` for a key of `B` inferences per proof.
@@ -204,20 +255,40 @@ fn run_batch(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    for note in summary.notes.iter().take(MAX_NOTES_SHOWN) {
+        eprintln!("{}: {note}", inputs.display());
+    }
+    if summary.notes.len() > MAX_NOTES_SHOWN {
+        eprintln!("… and {} more entries not kept as they were", summary.notes.len() - MAX_NOTES_SHOWN);
+    }
     if json {
         let out = json!({
             "proofs_file": output,
             "proved": summary.proved,
             "already_there": summary.skipped,
             "failed": summary.failed,
+            "reproved": summary.reproved(),
+            "moved": summary.moved(),
+            "removed": summary.removed(),
             "inferences_per_proof": prover.inferences(),
             "stopped": summary.stopped,
             "remaining": summary.remaining,
         });
         println!("{out}");
     } else {
+        let mut resumed: Vec<String> = Vec::new();
+        for (n, what) in [
+            (summary.reproved(), "re-proved because their input changed"),
+            (summary.moved(), "kept for input that moved to other lines"),
+            (summary.removed(), "removed: they answer no input line now"),
+        ] {
+            if n > 0 {
+                resumed.push(format!("{n} {what}"));
+            }
+        }
+        let resumed = if resumed.is_empty() { String::new() } else { format!(" ({})", resumed.join("; ")) };
         println!(
-            "{}: {} proved, {} already there, {} failed",
+            "{}: {} proved, {} already there, {} failed{resumed}",
             output.display(),
             summary.proved,
             summary.skipped,
@@ -233,8 +304,19 @@ fn run_batch(
         );
         std::process::exit(code);
     }
+    if summary.inputs_changed {
+        bail!(
+            "{} changed while this run read it, so an entry kept from an earlier run may answer an older version of its line; run the same command again to bring {} up to date",
+            inputs.display(),
+            output.display()
+        );
+    }
     if summary.failed > 0 {
         bail!("{} proof(s) could not be made; the input lines and reasons are in {}", summary.failed, output.display());
     }
     Ok(())
 }
+
+/// Resume notes printed one per line; a file rewritten wholesale gets a count for the
+/// rest, not a screenful per line.
+const MAX_NOTES_SHOWN: usize = 20;
