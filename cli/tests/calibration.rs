@@ -339,3 +339,36 @@ fn an_older_model_file_is_refused_with_what_to_do() {
     let info: Value = serde_json::from_str(&ok(&["inspect", p(&zka), "--json"])).unwrap();
     assert_eq!((info["format_version"].as_u64(), info["input_range"]["beyond"].as_str()), (Some(1), Some("refused")));
 }
+
+#[test]
+fn infer_says_what_each_kind_of_output_means() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = dir.path().join("cal.jsonl");
+    samples_jsonl(&cal, &values(40, 3, 6));
+    let (out, input) = (dir.path().join("m.zkq"), dir.path().join("x.json"));
+    let infer = |x: &[f64]| -> Value {
+        std::fs::write(&input, json!({ "input": x }).to_string()).unwrap();
+        serde_json::from_str(&ok(&["infer", p(&out), "--input", p(&input), "--json"])).unwrap()
+    };
+
+    // A value: neither an argmax (always 0 for one output) nor a class.
+    ok(&["import", p(&regression(dir.path())), "-o", p(&out), "--calibration", p(&cal)]);
+    let r = infer(&[1.0, -1.0, 0.5]);
+    assert!(r.get("argmax").is_none() && r.get("class").is_none() && r.get("label").is_none(), "{r}");
+    assert!((r["output"][0].as_f64().unwrap() - float_regression(&[1.0, -1.0, 0.5])).abs() < 0.05, "{r}");
+
+    // A binary classifier decides by the logit's sign, on both sides of 0, with its labels.
+    let binary = dir.path().join("bin.onnx");
+    std::fs::write(&binary, onnx_dense(&[W.to_vec()], &[0.1], Some("Sigmoid"))).unwrap();
+    ok(&["import", p(&binary), "-o", p(&out), "--calibration", p(&cal), "--labels", "no,yes"]);
+    for (x, class, label) in [([1.0, -1.0, 0.5], 1, "yes"), ([-1.0, 1.0, -0.5], 0, "no")] {
+        let r = infer(&x);
+        assert_eq!((&r["class"], &r["label"]), (&json!(class), &json!(label)), "{r}");
+        assert!(r.get("argmax").is_none(), "{r}");
+        let logit = r["output"][0].as_f64().unwrap();
+        assert!((r["probability"].as_f64().unwrap() - 1.0 / (1.0 + (-logit).exp())).abs() < 1e-12, "{r}");
+    }
+    std::fs::write(&input, json!({ "input": [1.0, -1.0, 0.5] }).to_string()).unwrap();
+    let text = ok(&["infer", p(&out), "--input", p(&input)]);
+    assert!(text.starts_with("class 1 (label \"yes\"), probability 0.82"), "{text}");
+}

@@ -40,10 +40,15 @@ impl Dir {
 
     /// As `commit`, calibrated on `data/{set}/calibration.jsonl`.
     fn commit_on(&self, model: &str, set: &str, tag: &str, setup: &[&str]) {
+        self.import_and_commit(model, set, tag, &[], setup);
+    }
+
+    /// As `commit_on`, with more `import` arguments.
+    fn import_and_commit(&self, model: &str, set: &str, tag: &str, import: &[&str], setup: &[&str]) {
         let (zkq, keys) = (self.path(&format!("{tag}.zkq")), self.path(&format!("{tag}.keys")));
         let onnx = data(&format!("models/{model}.onnx"));
         let calibration = data(&format!("{set}/calibration.jsonl"));
-        ok(&["import", p(&onnx), "-o", p(&zkq), "--calibration", p(&calibration)]);
+        ok(&[&["import", p(&onnx), "-o", p(&zkq), "--calibration", p(&calibration)], import].concat());
         ok(&[&["setup", p(&zkq), "-o", p(&keys)], setup].concat());
         let (record, salt) = (self.path(&format!("{tag}.json")), self.path(&format!("{tag}.salt")));
         ok(&["commit", p(&zkq), "--pk", p(&keys.join("proving.key")), "-o", p(&record), "--salt", p(&salt)]);
@@ -92,11 +97,39 @@ fn one_output_models_show_their_value_and_a_sigmoid_head_its_probability() {
         format!("probability: {sigmoid:.4} (sigmoid of the output; computed here from the proven outputs, not proven)");
     assert!(out.contains(&line), "{out}");
     assert!(!out.contains("argmax"), "{out}");
+    // The decision is the logit's sign, as `infer` and `evaluate` make it.
+    let class = usize::from(logit > 0.0);
+    assert!(out.contains(&format!("\nclass: {class} (the logit's sign)\n")), "{out}");
     let (_, out, _) = d.verify("b", "proof.json", &["--json"]);
     let r = &serde_json::from_str::<Value>(&out).unwrap()["result"];
     assert_eq!(r["value"], json!([logit]));
+    assert_eq!(r["class"], json!([class]));
     assert_eq!(r["probability"], json!({ "function": "sigmoid", "values": [sigmoid], "proven": false }));
     assert!(r.get("argmax").is_none() && r.get("label").is_none());
+
+    // Named classes, and a declared input range: a query far outside it is clipped, proven
+    // and verified; one beyond even the input format is refused by name.
+    d.import_and_commit("tabular_binary", "tabular", "n", &["--labels", "stay,churn", "--input-range", "-8:8"], &[]);
+    assert_eq!(d.json("n.json")["labels"], json!(["stay", "churn"]));
+    d.write("far.json", r#"{"input": [0.05, 0.45, -0.15, 1.0, -0.68, 40]}"#);
+    d.prove("n", "far.json", "far_proof.json", &[]);
+    let (c, out, err) = d.verify("n", "far_proof.json", &["--input", p(&d.path("far.json"))]);
+    assert_eq!((c, err.as_str()), (0, ""), "{out}");
+    // The proven input is the query as given; the clip to 8 is a layer of the proven model.
+    assert!(out.contains(",1.0,") && out.contains(",40.0]\n"), "{out}");
+    let logit = d.json("far_proof.json")["output_float"][0].as_f64().unwrap();
+    d.write("edge.json", r#"{"input": [0.05, 0.45, -0.15, 1.0, -0.68, 8]}"#);
+    let edge: Value =
+        serde_json::from_str(&ok(&["infer", p(&d.path("n.zkq")), "--input", p(&d.path("edge.json")), "--json"]))
+            .unwrap();
+    assert_eq!(edge["output"], json!([logit]), "40 is answered as 8 is");
+    let (class, label) = if logit > 0.0 { (1, "churn") } else { (0, "stay") };
+    assert!(out.contains(&format!("\nclass: {class} (label \"{label}\") (the logit's sign)\n")), "{out}");
+    d.write("absurd.json", r#"{"input": [0, 0, 0, 0, 0, 5000]}"#);
+    let (zkq, pk, salt) = (d.path("n.zkq"), d.path("n.keys/proving.key"), d.path("n.salt"));
+    let (absurd, out) = (d.path("absurd.json"), d.path("x.json"));
+    let (c, err) = code(&["prove", p(&zkq), "--pk", p(&pk), "--salt", p(&salt), "--input", p(&absurd), "-o", p(&out)]);
+    assert!(c == 1 && err.contains("5000"), "{err}");
 
     // A regression: a value, and nothing to turn into a probability.
     d.commit_on("tabular_regression", "tabular", "r", &[]);

@@ -86,7 +86,7 @@ fn infer_json_example() {
     let mut sorted = listed.clone();
     sorted.sort();
     assert_eq!(listed, sorted);
-    assert_eq!(listed, ["argmax", "label", "line", "output", "output_int", "output_scale"]);
+    assert_eq!(listed, ["argmax", "class", "label", "line", "output", "output_int", "output_scale", "probability"]);
 
     let (_, m) = digits_model("torch_mlp");
     let y = evaluate(&m.arch, &m.weights, &quantize_input(&m.arch, &first_test_input()).unwrap()).unwrap();

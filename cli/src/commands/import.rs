@@ -43,7 +43,8 @@ pub struct Import {
     input_range: Option<(f64, f64)>,
     /// Class names in output order, for a model whose file names none: a text file with
     /// one label per line, or a comma-separated list (cat,dog,bird). Their count must be
-    /// the model's number of outputs.
+    /// the model's number of outputs, or two for a binary classifier (one logit read by a
+    /// Sigmoid), the class below 0 first (no,yes).
     #[arg(long, value_name = "FILE_OR_LIST")]
     labels: Option<String>,
     /// Write the model even when the calibration is refused (too few samples, samples
@@ -97,7 +98,16 @@ impl Import {
         let outputs = imported.model.layers.last().map_or(0, |l| numel(&l.output_shape));
         if let Some(arg) = &self.labels {
             let labels = read_labels(arg)?;
-            if labels.len() != outputs {
+            // A binary classifier's one logit decides between two classes.
+            let binary = OutputKind::of(outputs, &imported.meta.stripped_head) == OutputKind::Binary;
+            if binary && labels.len() != 2 {
+                bail!(
+                    "--labels '{arg}' gives {} label(s), but the model is a binary classifier (one logit read by a \
+                     Sigmoid): give two labels, the class below 0 first (no,yes)",
+                    labels.len()
+                );
+            }
+            if !binary && labels.len() != outputs {
                 let file = if Path::new(arg).is_file() { "" } else { " (no file of that name either)" };
                 bail!(
                     "--labels '{arg}' gives {} label(s){file}, but the model has {outputs} output(s); give one \

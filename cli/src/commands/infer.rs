@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::{json, Value};
 use zkseal_circuits::input::{parse_input, parse_jsonl};
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::argmax;
+use zkseal_circuits::quant::quantize::{argmax, OutputKind};
 use zkseal_circuits::Model;
 
 use super::load_model;
@@ -93,7 +93,13 @@ impl Infer {
             writeln!(out, "{result}")?;
         } else {
             let label = result.get("label").map(|l| format!(" (label {l})")).unwrap_or_default();
-            writeln!(out, "argmax {}{label}", result["argmax"])?;
+            if let Some(best) = result.get("argmax") {
+                writeln!(out, "argmax {best}{label}")?;
+            }
+            if let Some(class) = result.get("class") {
+                let p = result["probability"].as_f64().unwrap_or(f64::NAN);
+                writeln!(out, "class {class}{label}, probability {p:.4} (sigmoid of the output)")?;
+            }
             writeln!(out, "output {}", result["output"])?;
         }
         Ok(())
@@ -109,14 +115,27 @@ fn infer_one(model: &Model, values: &[f64]) -> Result<Value> {
     let trace = evaluate(&model.arch, &model.weights, &q)?;
     let spec = model.arch.output();
     let output = dequantize(spec, trace.output());
-    let best = argmax(trace.output());
     let mut result = json!({
         "output": output,
         "output_int": trace.output(),
         "output_scale": spec.scale,
-        "argmax": best,
     });
-    if let Some(label) = model.meta.class_labels.get(best) {
+    // What the output means decides what is shown: an argmax of one value is always 0.
+    let decided = match OutputKind::of(output.len(), &model.meta.stripped_head) {
+        OutputKind::Classes => {
+            let best = argmax(trace.output());
+            result["argmax"] = json!(best);
+            Some(best)
+        }
+        OutputKind::Binary => {
+            let class = usize::from(trace.output().first().is_some_and(|&v| v > 0));
+            result["class"] = json!(class);
+            result["probability"] = json!(1.0 / (1.0 + (-output.first().copied().unwrap_or(0.0)).exp()));
+            Some(class)
+        }
+        OutputKind::Value => None,
+    };
+    if let Some(label) = decided.and_then(|i| model.meta.class_labels.get(i)) {
         result["label"] = json!(label);
     }
     Ok(result)

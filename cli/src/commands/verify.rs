@@ -24,8 +24,9 @@ const MAX_BYTES: usize = 64 << 20;
 #[command(after_help = "\
 What a valid proof shows: the committed model maps the bundle's input integers to its \
 output integers. verify prints them dequantized (int · 2^-scale, the key's scales), the \
-argmax and its label (several outputs) or the value (one output) and, when the record \
-names a Softmax or Sigmoid head, the probabilities computed from the proven outputs \
+argmax and its label (several outputs) or the value (one output; with a Sigmoid head, \
+also the class its sign decides and that class's label) and, when the record names a \
+Softmax or Sigmoid head, the probabilities computed from the proven outputs \
 (not proven themselves). With --input it also checks the proof answers your input: each \
 value quantized as ⌊v·2^input_scale + ½⌋ must be the bundle's.\n\n\
 Exit codes: 0 valid, 1 invalid (or another input), 2 unreadable or malformed files.")]
@@ -381,32 +382,40 @@ struct Answer<'a> {
     v: &'a Verified,
     /// One inference's output count.
     n_out: usize,
-    /// The record's labels, when there is one per output.
+    /// The record's labels, when there is one per class.
     labels: Option<&'a [String]>,
     head: Option<Head>,
+    /// One logit read by a Sigmoid: class 1 when it is above 0.
+    binary: bool,
 }
 
 impl<'a> Answer<'a> {
     fn new(v: &'a Verified, record: &'a CommitmentRecord) -> Self {
         let n_out = v.output.len() / v.inferences as usize;
-        let labels = (record.labels.len() == n_out).then_some(record.labels.as_slice());
         let head = match record.head.as_deref() {
             Some("Softmax" | "LogSoftmax") => Some(("softmax", softmax as fn(&[f64]) -> Vec<f64>)),
             Some("Sigmoid") => Some(("sigmoid", sigmoid as fn(&[f64]) -> Vec<f64>)),
             _ => None,
         };
-        Answer { v, n_out, labels, head }
+        let binary = n_out == 1 && record.head.as_deref() == Some("Sigmoid");
+        let classes = if binary { 2 } else { n_out };
+        let labels = (record.labels.len() == classes).then_some(record.labels.as_slice());
+        Answer { v, n_out, labels, head, binary }
     }
 
     /// What of `record`'s claims this answer leaves out, and why (for stderr, once).
     fn warnings(&self, record: &CommitmentRecord) -> Vec<String> {
         let mut out = Vec::new();
         if !record.labels.is_empty() && self.labels.is_none() {
+            let classes = if self.binary {
+                "binary classifier's 2 classes".to_string()
+            } else {
+                format!("model's {} outputs", self.n_out)
+            };
             out.push(format!(
-                "warning: the record has {} labels for the model's {} outputs, so no label is shown; ask the owner \
-                 to commit again",
+                "warning: the record has {} labels for the {classes}, so no label is shown; ask the owner to \
+                 commit again",
                 record.labels.len(),
-                self.n_out
             ));
         }
         if let (Some(head), None) = (&record.head, self.head) {
@@ -425,6 +434,11 @@ impl<'a> Answer<'a> {
     /// Each inference's argmax: the lowest index of its largest output integer.
     fn argmax(&self) -> Vec<usize> {
         self.v.output.chunks(self.n_out.max(1)).map(|o| (0..o.len()).rev().max_by_key(|&i| o[i]).unwrap_or(0)).collect()
+    }
+
+    /// A binary classifier's class per inference: 1 when its logit's integer is above 0.
+    fn class(&self) -> Vec<usize> {
+        self.v.output.iter().map(|&q| usize::from(q > 0)).collect()
     }
 
     fn input(&self) -> Vec<f64> {
@@ -460,6 +474,13 @@ fn client_json(a: &Answer) -> Map<String, Value> {
     out.insert("input_scale".into(), json!(v.input_scale));
     if a.n_out == 1 {
         out.insert("value".into(), json!(v.output_float));
+        if a.binary {
+            let class = a.class();
+            if let Some(labels) = a.labels {
+                out.insert("label".into(), json!(class.iter().map(|&i| &labels[i]).collect::<Vec<_>>()));
+            }
+            out.insert("class".into(), json!(class));
+        }
     } else {
         let argmax = a.argmax();
         if let Some(labels) = a.labels {
@@ -487,6 +508,11 @@ fn client_text(a: &Answer) -> Vec<String> {
         let i = argmax[k];
         if a.n_out == 1 {
             lines.push(format!("{at}value: {}", output[0]));
+            if a.binary {
+                let c = usize::from(v.output[k] > 0);
+                let label = a.labels.map_or(String::new(), |l| format!(" (label {})", json!(l[c])));
+                lines.push(format!("{at}class: {c}{label} (the logit's sign)"));
+            }
         } else {
             let label = a.labels.map_or(String::new(), |l| format!(" (label {})", json!(l[i])));
             lines.push(format!("{at}argmax: {i}{label}"));
@@ -577,6 +603,7 @@ mod tests {
         let a = Answer::new(&v, &r);
         let j = Value::Object(client_json(&a));
         assert_eq!(j["value"], json!([-1.0]));
+        assert_eq!(j["class"], json!([0]));
         assert!(j.get("argmax").is_none() && j.get("label").is_none());
         assert_eq!(j["probability"]["values"], json!([1.0 / (1.0 + 1f64.exp())]));
         assert_eq!(
@@ -584,9 +611,31 @@ mod tests {
             [
                 "input: [0.0,0.25]",
                 "value: -1",
+                "class: 0 (the logit's sign)",
                 "probability: 0.2689 (sigmoid of the output; computed here from the proven outputs, not proven)"
             ]
         );
+        // A regression (no Sigmoid head) has a value and no class.
+        let r = record(&[], None);
+        let j = Value::Object(client_json(&Answer::new(&v, &r)));
+        assert!(j.get("class").is_none() && j.get("probability").is_none(), "{j}");
+    }
+
+    #[test]
+    fn a_binary_classifier_names_its_class_per_inference() {
+        // A logit of exactly 0 is class 0, as in `infer` and `evaluate`.
+        let v = verified(3, vec![3, 0, -2], 1);
+        let r = record(&["stay", "churn"], Some("Sigmoid"));
+        let a = Answer::new(&v, &r);
+        assert!(a.warnings(&r).is_empty());
+        let j = Value::Object(client_json(&a));
+        assert_eq!((&j["class"], &j["label"]), (&json!([1, 0, 0]), &json!(["churn", "stay", "stay"])));
+        let t = client_text(&a);
+        assert_eq!(t[2], "inference 0: class: 1 (label \"churn\") (the logit's sign)");
+        assert_eq!(t[6], "inference 1: class: 0 (label \"stay\") (the logit's sign)");
+        let one = record(&["churn"], Some("Sigmoid"));
+        let w = Answer::new(&v, &one).warnings(&one);
+        assert!(w.len() == 1 && w[0].contains("1 labels for the binary classifier's 2 classes"), "{w:?}");
     }
 
     #[test]
