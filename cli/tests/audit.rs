@@ -12,7 +12,7 @@ use serde_json::Value;
 use zkseal_circuits::Model;
 
 /// Every value `zkseal commit` writes besides the version, in the audit's order.
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 10] = [
     "salt_file.model_id",
     "scheme",
     "model_id",
@@ -21,9 +21,14 @@ const FIELDS: [&str; 8] = [
     "commitment_point",
     "vk_digest",
     "commitment_pallas",
+    "labels",
+    "head",
 ];
 
-/// Model `a` (torch_mlp) and its Lego keys `k1`; `b`: other weights of the same
+/// Class names given to model `a` at import (torch's export names none).
+const LABELS: &str = "zero,one,two,three,four,five,six,seven,eight,nine";
+
+/// Model `a` (torch_mlp, with `LABELS` and no stripped head) and its Lego keys `k1`; `b`: other weights of the same
 /// architecture; `c`: another architecture; `k2`: a second setup of `a`'s architecture.
 /// Records: `a`, `b` with `k1`; `a2`: `a` (same salt) with `k2`; `ap`: `a` (same salt),
 /// Poseidon scheme; `c`: Poseidon scheme. Each model has its own salt file.
@@ -35,7 +40,7 @@ impl Fixture {
     fn new() -> Self {
         let f = Fixture { dir: tempfile::tempdir().unwrap() };
         let (onnx, cal) = (data("models/torch_mlp.onnx"), data("digits/calibration.jsonl"));
-        ok(&["import", p(&onnx), "-o", p(&f.path("a.zkq")), "--calibration", p(&cal)]);
+        ok(&["import", p(&onnx), "-o", p(&f.path("a.zkq")), "--calibration", p(&cal), "--labels", LABELS]);
         let a = Model::from_bytes(&std::fs::read(f.path("a.zkq")).unwrap()).unwrap();
         let mut weights = a.weights.clone();
         let w = &mut weights.layers[0].weight[0];
@@ -132,12 +137,14 @@ impl Fixture {
     }
 }
 
-/// `statuses` as expected: `match` everywhere but in `other`.
+/// `statuses` as expected: `match` everywhere (but `head`, which the fixture's records
+/// do not claim: `absent`) but in `other`.
 fn only(other: &[(&str, &str)]) -> BTreeMap<String, String> {
     FIELDS
         .iter()
         .map(|f| {
-            let s = other.iter().find(|(name, _)| name == f).map_or("match", |(_, s)| s);
+            let default = if *f == "head" { "absent" } else { "match" };
+            let s = other.iter().find(|(name, _)| name == f).map_or(default, |(_, s)| s);
             (f.to_string(), s.to_string())
         })
         .collect()
@@ -156,9 +163,10 @@ fn honest_records_match_under_both_schemes() {
     assert_eq!((code, statuses), (0, only(&[])));
     let (code, out, _) = f.audit("a", "a", &f.path("a.json"), &["--pk", p(&k1)]);
     assert_eq!(code, 0);
-    for field in FIELDS {
+    for field in FIELDS.iter().filter(|f| **f != "head") {
         assert!(line(&out, field).contains(" match "), "{out}");
     }
+    assert!(line(&out, "head").contains(" absent: the record makes no such claim"), "{out}");
     assert!(out.trim_end().lines().last().unwrap().starts_with("ok:"), "{out}");
 
     // The Poseidon scheme: no point, no key needed (and a Lego key is no obstacle).
@@ -174,6 +182,20 @@ fn honest_records_match_under_both_schemes() {
     let mut expected = poseidon.clone();
     expected.insert("commitment_pallas".into(), "absent".into());
     assert_eq!((code, statuses), (0, expected));
+
+    // The owner's claims about the outputs: what the model file says, or nothing.
+    let mut claims = f.record("a");
+    claims["labels"] = serde_json::json!(LABELS.replace("nine", "ten").split(',').collect::<Vec<_>>());
+    claims["head"] = "Softmax".into();
+    let (code, statuses) = f.statuses("a", "a", &f.write("claims.json", &claims), &["--pk", p(&k1)]);
+    assert_eq!((code, statuses), (1, only(&[("labels", "mismatch"), ("head", "mismatch")])));
+    let (_, out, _) = f.audit("a", "a", &f.path("claims.json"), &["--pk", p(&k1)]);
+    assert!(line(&out, "labels").contains("\"ten\"]"), "{out}");
+    assert!(line(&out, "head").contains("expected (none), found Softmax (the model file has none"), "{out}");
+    let mut silent = f.record("a");
+    silent.as_object_mut().unwrap().remove("labels");
+    let (code, statuses) = f.statuses("a", "a", &f.write("silent.json", &silent), &["--pk", p(&k1)]);
+    assert_eq!((code, statuses), (0, only(&[("labels", "absent")])));
 
     // The point is compared as a point: its hex case does not matter.
     let mut upper = f.record("a");

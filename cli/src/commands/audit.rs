@@ -146,6 +146,18 @@ impl Check {
     }
 }
 
+/// `labels` or `head`, the owner's unproven claims about how to read the outputs: the
+/// auditor can still say whether they are the model file's. A record without one (older
+/// records never carry them) is not faulted for it.
+fn claim_check(field: &'static str, found: Option<String>, expected: Option<String>) -> Check {
+    match (found, expected) {
+        (None, _) => Check::absent(field, "the record makes no such claim"),
+        (Some(found), Some(expected)) => Check::compare(field, expected, &found, str::eq),
+        (Some(found), None) => Check::compare(field, "(none)".into(), &found, str::eq)
+            .because("the model file has none: the record claims what the model does not say"),
+    }
+}
+
 /// The proving key given with `--pk`, as far as the audit can use it.
 enum Key {
     None,
@@ -237,6 +249,9 @@ impl Audit {
             (Some(found), Some(expected)) => Check::compare("commitment_pallas", expected.clone(), found, str::eq),
             (Some(found), None) => Check::not_checked("commitment_pallas", found, "not recomputed"),
         });
+        let list = |labels: &[String]| (!labels.is_empty()).then(|| json!(labels).to_string());
+        checks.push(claim_check("labels", list(&record.labels), list(&fresh.labels)));
+        checks.push(claim_check("head", record.head.clone(), fresh.head.clone()));
         Ok(checks)
     }
 
