@@ -126,3 +126,37 @@ fn the_size_estimate_is_exact() {
         }
     }
 }
+
+/// Every single-op fixture (each op, padding, stride, ceil mode, divisor) under both
+/// schemes: the honest witness satisfies the circuit, whose size is the estimate's
+/// (another output is refused by a proof: `tests/proofs.rs`).
+#[test]
+fn every_op_fixture_satisfies_its_circuit() {
+    let salt = Salt([42; 32]);
+    for name in zkseal_tests::op_fixture_names() {
+        let model = zkseal_tests::op_model(&name);
+        let x = &zkseal_tests::op_fixture(&name).inputs[0];
+        let t = trace(&model, x);
+        let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
+        for scheme in SCHEMES {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let witness = CircuitWitness {
+                weights: &model.weights,
+                salt: &salt,
+                traces: std::slice::from_ref(&t),
+                commitment: c,
+            };
+            let circuit = ModelCircuit {
+                arch: &model.arch,
+                arch_digest: model.architecture_digest(),
+                scheme,
+                inferences: 1,
+                witness: Some(witness),
+            };
+            circuit.generate_constraints(cs.clone()).expect("honest witness synthesizes");
+            assert!(cs.is_satisfied().unwrap(), "{name} {scheme:?}: honest witness");
+            let estimate = zkseal_circuits::r1cs::estimate::constraint_count(&model.arch, scheme, 1);
+            assert_eq!(cs.num_constraints() as u64, estimate, "{name} {scheme:?}: the estimate");
+        }
+    }
+}

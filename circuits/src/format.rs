@@ -158,10 +158,7 @@ fn decode_file<T: Encode + Decode<()>>(
     Ok(payload)
 }
 
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use zkseal_verifier::hex;
 
 impl Model {
     /// Checks the invariants and builds the model.

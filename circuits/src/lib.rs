@@ -2,8 +2,10 @@
 //!
 //! `onnx` imports a network into float layers (`model`), `quant` turns them into exact
 //! integer arithmetic and evaluates it (the reference semantics every circuit matches),
-//! `format` writes and reads the canonical model file, `input` reads sample files.
+//! `format` writes and reads the canonical model file, `input` reads sample files,
+//! `atomic` writes every output file whole.
 
+pub mod atomic;
 pub mod commitment;
 pub mod format;
 pub mod input;

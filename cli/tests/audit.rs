@@ -211,7 +211,7 @@ fn each_value_of_other_weights_is_named() {
     let f = Fixture::new();
     let k1 = f.pk("k1");
     let (a, b, c, a2) = (f.record("a"), f.record("b"), f.record("c"), f.record("a2"));
-    let cases: [Splice; 6] = [
+    let cases: [Splice<'_>; 6] = [
         (&["model_id"], &b, &[("model_id", "mismatch")]),
         (&["architecture_digest"], &c, &[("architecture_digest", "mismatch")]),
         (&["commitment"], &b, &[("commitment", "mismatch")]),

@@ -109,7 +109,10 @@ fn a_resumed_batch_answers_the_input_file_as_it_is_now() {
     // A changed line: re-proved, said so, and its old proof gone.
     let (c, out, err) = f.batch(&[t[0], t[4], t[2], t[3]], &[]);
     assert_eq!(c, 0, "{err}");
-    assert!(out.ends_with(": 1 proved, 3 already there, 0 failed (1 re-proved because their input changed)\n"), "{out}");
+    assert!(
+        out.ends_with(": 1 proved, 3 already there, 0 failed (1 re-proved because their input changed)\n"),
+        "{out}"
+    );
     assert!(err.contains("in.jsonl: line 2 changed since it was proved; re-proving it"), "{err}");
     f.assert_answers(1);
 

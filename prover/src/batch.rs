@@ -184,7 +184,7 @@ pub fn prove_batch(
     let mut read_all = false;
     progress(done.len(), total);
     loop {
-        let mut pending: Vec<(Vec<(usize, String)>, [u8; 32])> = Vec::with_capacity(chunk);
+        let mut pending: Vec<(Group, [u8; 32])> = Vec::with_capacity(chunk);
         while pending.len() < chunk {
             let Some(g) = groups.next().transpose().map_err(io("the inputs"))? else {
                 read_all = true;
@@ -260,6 +260,9 @@ fn limited_lines<R: Read>(file: R, limit: u64) -> impl Iterator<Item = std::io::
     })
 }
 
+/// Input lines `(line number, text)` that share one proof.
+type Group = Vec<(usize, String)>;
+
 /// Consecutive groups of `size` non-empty lines `(line number, text)`; the last may
 /// be short.
 struct Groups<L> {
@@ -268,7 +271,7 @@ struct Groups<L> {
 }
 
 impl<L: Iterator<Item = (usize, std::io::Result<String>)>> Iterator for Groups<L> {
-    type Item = std::io::Result<Vec<(usize, String)>>;
+    type Item = std::io::Result<Group>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let mut group = Vec::with_capacity(self.size);

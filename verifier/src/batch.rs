@@ -85,7 +85,7 @@ impl Verifier {
         let sum: Fr = weights.iter().map(|w| w.r).sum();
         let ic_bases = &self.pvk.vk.gamma_abc_g1;
         let ic = ic_bases[0] * sum + G1Projective::msm_unchecked(&ic_bases[1..], &folded);
-        let mut pairs: Vec<(G1Affine, G2Lines)> =
+        let mut pairs: Vec<(G1Affine, G2Lines<'_>)> =
             scaled.into_iter().zip(items).map(|(a, (_, item))| (a, G2Lines::Fresh(item.proof.b))).collect();
         pairs.push((ic.into_affine(), G2Lines::Prepared(&self.pvk.gamma_g2_neg_pc)));
         pairs.push((c.into_affine(), G2Lines::Prepared(&self.pvk.delta_g2_neg_pc)));

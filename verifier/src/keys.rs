@@ -11,6 +11,7 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use crate::error::VerifyError;
 use crate::scheme::CommitmentScheme;
 
+/// The first 8 bytes of a verifying-key file.
 pub const VK_MAGIC: [u8; 8] = *b"ZKSEALVK";
 /// Version of the key files; bumped on any change to their layout (2: the scheme;
 /// 3: inferences per proof).
@@ -31,13 +32,18 @@ const MAX_SCALE_ABS: i32 = 64;
 /// What the key file says about the circuit it verifies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyHeader {
+    /// blake3 of the architecture file the circuit was built from.
     pub architecture_digest: [u8; 32],
+    /// The output's scale: `output[i]` stands for `output[i]·2^−output_scale`.
     pub output_scale: i32,
+    /// `n_in`: input integers per inference.
     pub input_len: u32,
+    /// `n_out`: output integers per inference.
     pub output_len: u32,
     /// The input's scale: a client quantizes its real input with it
     /// (`⌊v·2^input_scale + ½⌋`) to check a bundle's `input`.
     pub input_scale: i32,
+    /// How proofs under this key bind the weights.
     pub scheme: CommitmentScheme,
     /// `B`: inferences per proof, each with its own input and output (`input_len` and
     /// `output_len` integers); the weights are shared.
@@ -50,6 +56,7 @@ impl KeyHeader {
     /// little-endian. Both key files carry it.
     pub const LEN: usize = 32 + 6 * 4;
 
+    /// Appends the `LEN` encoded bytes to `out`.
     pub fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.architecture_digest);
         out.extend_from_slice(&self.output_scale.to_le_bytes());
@@ -95,12 +102,15 @@ impl KeyHeader {
 /// A decoded verifying-key file.
 #[derive(Clone, Debug)]
 pub struct VerifyingKeyFile {
+    /// The circuit the key verifies.
     pub header: KeyHeader,
+    /// The Groth16 verifying key, every point validated.
     pub vk: VerifyingKey<Bn254>,
     /// Lego: `[γ']₂`, against which the commitment point is paired.
     pub commitment_g2: Option<G2Affine>,
 }
 
+/// Lowercase hex of `bytes`, two digits a byte.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes.iter().flat_map(|&b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()

@@ -5,6 +5,7 @@
 //! JSON. Every check is either a format check (`VerifyError::is_malformed`) or a
 //! validity check; no input makes it panic.
 
+#![warn(missing_docs)]
 #![no_std]
 
 extern crate alloc;
@@ -41,7 +42,7 @@ pub use keys::{
     decode_vk_file, hex, unhex, vk_digest, KeyHeader, VerifyingKeyFile, KEY_VERSION, MAX_INFERENCES, VK_MAGIC,
 };
 pub use proof::PROOF_BYTES;
-pub use quantize::quantize_value;
+pub use quantize::{pow2, quantize_value};
 pub use record::{CommitmentRecord, OLDEST_RECORD_VERSION, RECORD_VERSION};
 pub use scheme::{parse_point, CommitmentScheme};
 pub use verdict::{Opened, Verified};

@@ -29,9 +29,9 @@ pub(crate) enum G2Lines<'a> {
 }
 
 /// `Π f_{pᵢ,qᵢ}` over the pairs, skipping any with an identity.
-pub(crate) fn miller_loop(pairs: &[(G1Affine, G2Lines)]) -> MillerLoopOutput<Bn254> {
+pub(crate) fn miller_loop(pairs: &[(G1Affine, G2Lines<'_>)]) -> MillerLoopOutput<Bn254> {
     let two_inv = Fq::from(2u64).inverse().expect("2 is invertible");
-    let mut states: Vec<(G1Affine, State)> = pairs
+    let mut states: Vec<(G1Affine, State<'_>)> = pairs
         .iter()
         .filter(|(p, _)| !p.is_zero())
         .filter_map(|(p, q)| {
@@ -189,7 +189,7 @@ mod tests {
                 q[2] = G2Affine::zero();
             }
             let prepared: Vec<G2Prepared<Config>> = q.iter().map(|&x| x.into()).collect();
-            let pairs: Vec<(G1Affine, G2Lines)> = p
+            let pairs: Vec<(G1Affine, G2Lines<'_>)> = p
                 .iter()
                 .zip(&q)
                 .zip(&prepared)

@@ -4,9 +4,11 @@
 use crate::error::VerifyError;
 use crate::verdict::Verified;
 
-/// `2^e` exactly, for the scales a key can carry (`|e| ≤ 64`, decoding refuses others):
-/// built from its exponent bits, since `f64::powi` needs std.
-pub(crate) fn pow2(e: i32) -> f64 {
+/// `2^e` exactly, for `e` in the normal range `−1022..=1023` (every scale a key or model
+/// carries is far inside it): built from its exponent bits, since `f64::powi` needs std.
+/// The one definition: the prover's quantization uses it too.
+pub fn pow2(e: i32) -> f64 {
+    debug_assert!((-1022..=1023).contains(&e), "scale exponent out of range");
     f64::from_bits(((1023 + e) as u64) << 52)
 }
 

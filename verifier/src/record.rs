@@ -13,9 +13,11 @@ pub const RECORD_VERSION: u32 = 3;
 /// The oldest record version still read.
 pub const OLDEST_RECORD_VERSION: u32 = 2;
 
+/// The record's JSON, field by field (`specs/commitment.md` §5).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentRecord {
+    /// `OLDEST_RECORD_VERSION ..= RECORD_VERSION` (`check_version`).
     pub format_version: u32,
     /// `CommitmentScheme::name`: which commitment proofs open.
     pub scheme: String,

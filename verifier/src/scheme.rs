@@ -18,6 +18,7 @@ pub enum CommitmentScheme {
 }
 
 impl CommitmentScheme {
+    /// Both schemes.
     pub const ALL: [CommitmentScheme; 2] = [CommitmentScheme::Lego, CommitmentScheme::Poseidon];
 
     /// The name records and bundles carry.
@@ -28,6 +29,7 @@ impl CommitmentScheme {
         }
     }
 
+    /// The scheme `name` names; `None` for an unknown name.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.name() == name)
     }

@@ -75,11 +75,14 @@ pub struct Verified {
     pub opened: Opened,
     /// Inferences carried; `input`, `output` and `output_float` concatenate them.
     pub inferences: u32,
+    /// The proven input integers, every inference's, concatenated.
     pub input: Vec<i64>,
     /// The key's input scale: `input[i]` stands for `input[i]·2^−input_scale`
     /// (`check_input` quantizes a client's input with it).
     pub input_scale: i32,
+    /// The proven output integers, every inference's, concatenated.
     pub output: Vec<i64>,
+    /// `output` dequantized by the key's output scale (checked, not proven).
     pub output_float: Vec<f64>,
 }
 

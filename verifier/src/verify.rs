@@ -58,7 +58,9 @@ pub struct Verifier {
 /// A bundle that passed every check except the pairing: the proof, and its public
 /// inputs in the order of the key's IC (the constant one left out).
 pub struct Checked {
+    /// The decoded proof, its points validated.
     pub proof: Proof<Bn254>,
+    /// The public inputs: (Poseidon) the commitment, then the `input` and `output` integers.
     pub public: Vec<Canonical>,
 }
 

@@ -15,9 +15,9 @@ use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner, Value};
 use halo2_proofs::plonk::{Circuit, Column, ConstraintSystem, Error, Instance};
 use zkseal_circuits::commitment::{value_widths, values, Salt};
 use zkseal_circuits::model::kernels::{conv2d_taps, pool_windows};
-use zkseal_circuits::model::op::Op;
+use zkseal_circuits::model::op::{Op, UnweightedOp, WeightedOp};
 use zkseal_circuits::model::shape::{broadcast_map, transpose_map};
-use zkseal_circuits::quant::arch::{Architecture, Weights};
+use zkseal_circuits::quant::arch::{Architecture, LayerStep, Weights};
 
 use crate::chips::commit::{CommitChip, CommitConfig, CommitInstructions};
 use crate::chips::divide::{DivSpec, DivideChip, DivideConfig, DivideInstructions};
@@ -167,9 +167,11 @@ fn inference(
         let bits = layer.output.bits;
         let chw = || [x_shape[1], x_shape[2], x_shape[3]];
         let out_hw = || [y_shape[2], y_shape[3]];
-        cur = match (&layer.op, &layer.rescale) {
-            (op, Some(r)) => {
-                let (nw, nb) = op.param_sizes().expect("weighted op");
+        // A validated architecture has a step for every layer.
+        let step = layer.step().ok_or(Error::Synthesis)?;
+        cur = match step {
+            LayerStep::Weighted(op, r) => {
+                let (nw, nb) = op.param_sizes();
                 let w: Vec<Cell> = params.by_ref().take(nw).cloned().collect();
                 let b: Vec<Cell> = params.by_ref().take(nb).cloned().collect();
                 // A ReLU right after is fused into the rescale: same output, no extra row.
@@ -185,37 +187,36 @@ fn inference(
                 }
                 out
             }
-            (Op::Relu, None) => {
+            LayerStep::Unweighted(UnweightedOp::Relu) => {
                 cur.iter().map(|x| chips.divide.divide(layouter, x, DivSpec::relu(bits))).collect::<Result<_, _>>()?
             }
-            (Op::Clip { lo, hi }, None) => {
+            LayerStep::Unweighted(UnweightedOp::Clip { lo, hi }) => {
                 let in_bits = arch.input_of(i).bits;
-                let c = ClipConstants::assign(layouter, chips, *lo, *hi)?;
+                let c = ClipConstants::assign(layouter, chips, lo, hi)?;
                 cur.iter().map(|x| clip(chips, layouter, x, &c, in_bits)).collect::<Result<_, _>>()?
             }
-            (Op::MaxPool { window }, None) => {
+            LayerStep::Unweighted(UnweightedOp::MaxPool { window }) => {
                 let mut windows = Vec::new();
                 pool_windows(chw(), window, out_hw(), |_, idx, _| windows.push(idx.map(|j| cur[j].clone()).collect()));
                 windows.iter().map(|w: &Vec<Cell>| chips.max.max(layouter, w, bits)).collect::<Result<_, _>>()?
             }
-            (Op::AvgPool { window, count_include_pad }, None) => {
+            LayerStep::Unweighted(UnweightedOp::AvgPool { window, count_include_pad }) => {
                 let mut windows = Vec::new();
                 pool_windows(chw(), window, out_hw(), |_, idx, n| {
                     let w: Vec<Cell> = idx.map(|j| cur[j].clone()).collect();
-                    windows.push((w, if *count_include_pad { n.padded } else { n.real }));
+                    windows.push((w, if count_include_pad { n.padded } else { n.real }));
                 });
                 windows.iter().map(|(w, n)| mean(chips, layouter, w, *n, bits)).collect::<Result<_, _>>()?
             }
-            (Op::GlobalAvgPool, None) => {
+            LayerStep::Unweighted(UnweightedOp::GlobalAvgPool) => {
                 let plane = x_shape[2] * x_shape[3];
                 cur.chunks(plane).map(|p| mean(chips, layouter, p, plane, bits)).collect::<Result<_, _>>()?
             }
-            (Op::Reshape, None) => cur,
-            (Op::Transpose { perm }, None) => {
+            LayerStep::Unweighted(UnweightedOp::Reshape) => cur,
+            LayerStep::Unweighted(UnweightedOp::Transpose { perm }) => {
                 let perm: Vec<usize> = perm.iter().map(|&p| p as usize).collect();
                 transpose_map(&x_shape, &perm).into_iter().map(|j| cur[j].clone()).collect()
             }
-            _ => unreachable!("validated: ops without parameters have no rescale"),
         };
     }
     Ok(cur)
@@ -279,7 +280,7 @@ fn mean(chips: &Chips, layouter: &mut impl Layouter<Fp>, window: &[Cell], n: usi
 /// Each output's `(inputs, weights, bias)` of a Dense, Conv2d or Affine layer, from the
 /// same enumerators the reference evaluator uses.
 fn accumulators(
-    op: &Op,
+    op: WeightedOp<'_>,
     x: &[Cell],
     x_shape: &[usize],
     w: &[Cell],
@@ -287,13 +288,13 @@ fn accumulators(
     out_hw: impl Fn() -> [usize; 2],
 ) -> Vec<(Vec<Cell>, Vec<Cell>, Cell)> {
     match op {
-        Op::Dense { in_features, .. } => {
-            let n = *in_features as usize;
+        WeightedOp::Dense { in_features, .. } => {
+            let n = in_features as usize;
             x.chunks_exact(n)
                 .flat_map(|row| w.chunks_exact(n).zip(b).map(move |(wo, bo)| (row.to_vec(), wo.to_vec(), bo.clone())))
                 .collect()
         }
-        Op::Conv2d { window, .. } => {
+        WeightedOp::Conv2d { window, .. } => {
             let [oh, ow] = out_hw();
             let plane = oh * ow;
             let mut out: Vec<(Vec<Cell>, Vec<Cell>, Cell)> =
@@ -304,7 +305,7 @@ fn accumulators(
             });
             out
         }
-        Op::Affine { param_shape } => {
+        WeightedOp::Affine { param_shape } => {
             let p: Vec<usize> = param_shape.iter().map(|&d| d as usize).collect();
             broadcast_map(&p, x_shape)
                 .into_iter()
@@ -312,6 +313,5 @@ fn accumulators(
                 .map(|(j, xi)| (vec![xi.clone()], vec![w[j].clone()], b[j].clone()))
                 .collect()
         }
-        _ => unreachable!("validated: only dense, conv2d and affine carry parameters"),
     }
 }

@@ -88,19 +88,10 @@ pub fn load_or_make(k: u32, dir: Option<&Path>) -> Params<EqAffine> {
     p
 }
 
-/// Writes through a temporary file and a rename, so readers never see half a file.
+/// Writes the cache file whole (`atomic`), best effort.
 fn write_atomic(path: &Path, bytes: &[u8]) {
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("params"),
-        std::process::id()
-    ));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if path.parent().is_some_and(|dir| std::fs::create_dir_all(dir).is_ok()) {
+        let _ = zkseal_circuits::atomic::write_atomic(path, bytes, 0o644);
     }
 }
 

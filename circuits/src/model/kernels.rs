@@ -191,7 +191,7 @@ mod tests {
     fn dense_matches_hand_computation() {
         // x = [1, 2], W = [[3, 4], [5, 6]], b = [10, 20]
         let y = dense::<i64>(&[1, 2], &[3, 4, 5, 6], &[10, 20], 2);
-        assert_eq!(y, vec![1 * 3 + 2 * 4 + 10, 1 * 5 + 2 * 6 + 20]);
+        assert_eq!(y, vec![3 + 2 * 4 + 10, 5 + 2 * 6 + 20]);
     }
 
     #[test]

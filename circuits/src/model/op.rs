@@ -35,7 +35,7 @@ impl Window2d {
             let span = padded - k;
             let mut out = span / s + 1;
             // ONNX: a ceil-mode window must start inside the input or its left padding.
-            if self.ceil_mode && span % s != 0 && (out * s) < len + p0 as usize {
+            if self.ceil_mode && !span.is_multiple_of(s) && (out * s) < len + p0 as usize {
                 out += 1;
             }
             Ok(out)
@@ -138,33 +138,44 @@ impl Op {
         }
     }
 
-    /// Sizes `(weight, bias)` of the parameters this op carries, if any.
-    /// Affine's "weight" is its multiplier `m` and its "bias" the addend `c`.
-    pub fn param_sizes(&self) -> Option<(usize, usize)> {
+    /// The op sorted by what it proves: with parameters (accumulators, then a rescale)
+    /// or without. Every match over ops that depends on parameters goes through this,
+    /// so a new op is sorted here once and every such match then covers it.
+    pub fn class(&self) -> OpClass<'_> {
         match self {
             Op::Dense { in_features, out_features } => {
-                Some((*in_features as usize * *out_features as usize, *out_features as usize))
+                OpClass::Weighted(WeightedOp::Dense { in_features: *in_features, out_features: *out_features })
             }
             Op::Conv2d { in_channels, out_channels, window } => {
-                let k = window.kernel[0] as usize * window.kernel[1] as usize;
-                Some((*out_channels as usize * *in_channels as usize * k, *out_channels as usize))
+                OpClass::Weighted(WeightedOp::Conv2d { in_channels: *in_channels, out_channels: *out_channels, window })
             }
-            Op::Affine { param_shape } => {
-                let n = param_shape.iter().map(|&d| d as usize).product();
-                Some((n, n))
+            Op::Affine { param_shape } => OpClass::Weighted(WeightedOp::Affine { param_shape }),
+            Op::Relu => OpClass::Unweighted(UnweightedOp::Relu),
+            Op::Clip { lo, hi } => OpClass::Unweighted(UnweightedOp::Clip { lo: *lo, hi: *hi }),
+            Op::MaxPool { window } => OpClass::Unweighted(UnweightedOp::MaxPool { window }),
+            Op::AvgPool { window, count_include_pad } => {
+                OpClass::Unweighted(UnweightedOp::AvgPool { window, count_include_pad: *count_include_pad })
             }
-            _ => None,
+            Op::GlobalAvgPool => OpClass::Unweighted(UnweightedOp::GlobalAvgPool),
+            Op::Reshape => OpClass::Unweighted(UnweightedOp::Reshape),
+            Op::Transpose { perm } => OpClass::Unweighted(UnweightedOp::Transpose { perm }),
         }
     }
 
-    /// Number of products summed into one output (the accumulator's fan-in).
+    /// Sizes `(weight, bias)` of the parameters this op carries, if any.
+    pub fn param_sizes(&self) -> Option<(usize, usize)> {
+        match self.class() {
+            OpClass::Weighted(w) => Some(w.param_sizes()),
+            OpClass::Unweighted(_) => None,
+        }
+    }
+
+    /// Number of products summed into one output (the accumulator's fan-in); 1 for an
+    /// op without parameters.
     pub fn fan_in(&self) -> usize {
-        match self {
-            Op::Dense { in_features, .. } => *in_features as usize,
-            Op::Conv2d { in_channels, window, .. } => {
-                *in_channels as usize * window.kernel[0] as usize * window.kernel[1] as usize
-            }
-            _ => 1,
+        match self.class() {
+            OpClass::Weighted(w) => w.fan_in(),
+            OpClass::Unweighted(_) => 1,
         }
     }
 
@@ -234,4 +245,74 @@ fn image_hw(x: &[usize], channels: Option<usize>) -> Result<[usize; 2], ShapeErr
         [1, c, h, w] if channels.is_none_or(|want| want == *c) => Ok([*h, *w]),
         _ => Err(ShapeError::Mismatch { expected: vec![1, channels.unwrap_or(0), 0, 0], got: x.to_vec() }),
     }
+}
+
+/// An op sorted by what it proves (`Op::class`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpClass<'a> {
+    /// Parameters, summed into accumulators that a rescale brings to the output format.
+    Weighted(WeightedOp<'a>),
+    /// No parameters: the output keeps the input's format (a clip may narrow it).
+    Unweighted(UnweightedOp<'a>),
+}
+
+/// The ops with parameters, borrowed from an `Op`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeightedOp<'a> {
+    Dense {
+        in_features: u32,
+        out_features: u32,
+    },
+    Conv2d {
+        in_channels: u32,
+        out_channels: u32,
+        window: &'a Window2d,
+    },
+    /// `y = x ⊙ m + c`: `m` is the weight, `c` the bias.
+    Affine {
+        param_shape: &'a [u32],
+    },
+}
+
+impl WeightedOp<'_> {
+    /// Sizes `(weight, bias)` of the parameters. Affine's "weight" is its multiplier
+    /// `m` and its "bias" the addend `c`.
+    pub fn param_sizes(&self) -> (usize, usize) {
+        match *self {
+            WeightedOp::Dense { in_features, out_features } => {
+                (in_features as usize * out_features as usize, out_features as usize)
+            }
+            WeightedOp::Conv2d { in_channels, out_channels, window } => {
+                let k = window.kernel[0] as usize * window.kernel[1] as usize;
+                (out_channels as usize * in_channels as usize * k, out_channels as usize)
+            }
+            WeightedOp::Affine { param_shape } => {
+                let n = param_shape.iter().map(|&d| d as usize).product();
+                (n, n)
+            }
+        }
+    }
+
+    /// Number of products summed into one output.
+    pub fn fan_in(&self) -> usize {
+        match *self {
+            WeightedOp::Dense { in_features, .. } => in_features as usize,
+            WeightedOp::Conv2d { in_channels, window, .. } => {
+                in_channels as usize * window.kernel[0] as usize * window.kernel[1] as usize
+            }
+            WeightedOp::Affine { .. } => 1,
+        }
+    }
+}
+
+/// The ops without parameters, borrowed from an `Op`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnweightedOp<'a> {
+    Relu,
+    Clip { lo: i64, hi: i64 },
+    MaxPool { window: &'a Window2d },
+    AvgPool { window: &'a Window2d, count_include_pad: bool },
+    GlobalAvgPool,
+    Reshape,
+    Transpose { perm: &'a [u32] },
 }

@@ -122,7 +122,7 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     b.set_const(name, out)
 }
 
-fn constant(a: &Attrs) -> Result<ConstTensor, E> {
+fn constant(a: &Attrs<'_>) -> Result<ConstTensor, E> {
     if let Some(t) = a.tensor("value")? {
         return Ok(t);
     }

@@ -13,7 +13,7 @@ fn pair(v: Vec<i64>, what: &str) -> Result<[u32; 2], E> {
 }
 
 /// Resolves strides, pads and `auto_pad` for `kernel` over an `in_hw` input.
-pub fn resolve(a: &Attrs, kernel: [u32; 2], in_hw: [usize; 2]) -> Result<Window2d, E> {
+pub fn resolve(a: &Attrs<'_>, kernel: [u32; 2], in_hw: [usize; 2]) -> Result<Window2d, E> {
     a.require_ones("dilations")?;
     let stride = match a.ints("strides")? {
         Some(s) => pair(s, "strides")?,
@@ -52,6 +52,6 @@ pub fn resolve(a: &Attrs, kernel: [u32; 2], in_hw: [usize; 2]) -> Result<Window2
 }
 
 /// `kernel_shape` as a pair.
-pub fn kernel(a: &Attrs) -> Result<Option<[u32; 2]>, E> {
+pub fn kernel(a: &Attrs<'_>) -> Result<Option<[u32; 2]>, E> {
     a.ints("kernel_shape")?.map(|k| pair(k, "kernel_shape")).transpose()
 }

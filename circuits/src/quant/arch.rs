@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::rounding::{fits, signed_bits, MAX_SCALE, MIN_SCALE};
-use crate::model::op::Op;
+use crate::model::op::{Op, OpClass, UnweightedOp, WeightedOp};
 use crate::model::shape::{check_size, numel, ShapeError};
 
 /// Widest activation or weight the model file accepts. Accumulators stay below 2^62
@@ -64,6 +64,26 @@ pub struct QLayer {
     pub output: TensorSpec,
     /// Present exactly for the ops with parameters.
     pub rescale: Option<Rescale>,
+}
+
+/// A layer as the circuits and the estimate take it: an op with parameters and its
+/// rescale, or an op without either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerStep<'a> {
+    Weighted(WeightedOp<'a>, &'a Rescale),
+    Unweighted(UnweightedOp<'a>),
+}
+
+impl QLayer {
+    /// The layer's step; `None` when its rescale is present for an op without
+    /// parameters or missing for one with them (`Architecture::validate` refuses both).
+    pub fn step(&self) -> Option<LayerStep<'_>> {
+        match (self.op.class(), &self.rescale) {
+            (OpClass::Weighted(op), Some(r)) => Some(LayerStep::Weighted(op, r)),
+            (OpClass::Unweighted(op), None) => Some(LayerStep::Unweighted(op)),
+            (OpClass::Weighted(_), None) | (OpClass::Unweighted(_), Some(_)) => None,
+        }
+    }
 }
 
 /// The weight-free description of a quantized model.
@@ -130,12 +150,20 @@ impl Architecture {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let per_output = match &l.op {
-                    Op::MaxPool { window } | Op::AvgPool { window, .. } => {
+                let per_output = match l.op.class() {
+                    OpClass::Weighted(op) => op.fan_in() as u64,
+                    OpClass::Unweighted(UnweightedOp::MaxPool { window } | UnweightedOp::AvgPool { window, .. }) => {
                         window.kernel[0] as u64 * window.kernel[1] as u64
                     }
-                    Op::GlobalAvgPool => (self.input_of(i).len() / l.output.len().max(1)) as u64,
-                    op => op.fan_in() as u64,
+                    OpClass::Unweighted(UnweightedOp::GlobalAvgPool) => {
+                        (self.input_of(i).len() / l.output.len().max(1)) as u64
+                    }
+                    OpClass::Unweighted(
+                        UnweightedOp::Relu
+                        | UnweightedOp::Clip { .. }
+                        | UnweightedOp::Reshape
+                        | UnweightedOp::Transpose { .. },
+                    ) => 1,
                 };
                 (l.output.len() as u64).saturating_mul(per_output)
             })
@@ -169,8 +197,8 @@ impl Architecture {
             if !(1..=MAX_VALUE_BITS).contains(&o.bits) || !(MIN_SCALE..=MAX_SCALE).contains(&o.scale) {
                 return Err(err("output format out of range"));
             }
-            match (layer.op.param_sizes(), &layer.rescale) {
-                (Some(_), Some(r)) => {
+            match layer.step().ok_or_else(|| err("rescale present iff the op has parameters"))? {
+                LayerStep::Weighted(op, r) => {
                     if !(1..=MAX_VALUE_BITS).contains(&r.weight_bits)
                         || r.bias_bits == 0
                         || !(MIN_SCALE..=MAX_SCALE).contains(&r.weight_scale)
@@ -184,26 +212,30 @@ impl Architecture {
                     if r.acc_bits > MAX_ACC_BITS || r.bias_bits > r.acc_bits || r.shift >= r.acc_bits {
                         return Err(err("accumulator format out of range"));
                     }
-                    if accumulator_bits(layer.op.fan_in(), input.bits, r.weight_bits, r.bias_bits) > r.acc_bits {
+                    if accumulator_bits(op.fan_in(), input.bits, r.weight_bits, r.bias_bits) > r.acc_bits {
                         return Err(err("accumulator width below the bound of its inputs"));
                     }
                 }
-                (None, None) => match layer.op {
-                    Op::Clip { lo, hi } => {
-                        if o.scale != input.scale || o.bits > input.bits {
-                            return Err(err("a clip keeps its input's scale and cannot widen it"));
-                        }
-                        if lo > hi || !fits(lo, o.bits) || !fits(hi, o.bits) {
-                            return Err(err("clip bounds must satisfy lo <= hi and fit the output's width"));
-                        }
+                LayerStep::Unweighted(UnweightedOp::Clip { lo, hi }) => {
+                    if o.scale != input.scale || o.bits > input.bits {
+                        return Err(err("a clip keeps its input's scale and cannot widen it"));
                     }
-                    _ => {
-                        if o.scale != input.scale || o.bits != input.bits {
-                            return Err(err("an op without parameters must keep its input's format"));
-                        }
+                    if lo > hi || !fits(lo, o.bits) || !fits(hi, o.bits) {
+                        return Err(err("clip bounds must satisfy lo <= hi and fit the output's width"));
                     }
-                },
-                _ => return Err(err("rescale present iff the op has parameters")),
+                }
+                LayerStep::Unweighted(
+                    UnweightedOp::Relu
+                    | UnweightedOp::MaxPool { .. }
+                    | UnweightedOp::AvgPool { .. }
+                    | UnweightedOp::GlobalAvgPool
+                    | UnweightedOp::Reshape
+                    | UnweightedOp::Transpose { .. },
+                ) => {
+                    if o.scale != input.scale || o.bits != input.bits {
+                        return Err(err("an op without parameters must keep its input's format"));
+                    }
+                }
             }
         }
         if self.work() > MAX_WORK {

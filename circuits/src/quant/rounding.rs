@@ -8,11 +8,7 @@
 pub const MIN_SCALE: i32 = -24;
 pub const MAX_SCALE: i32 = 40;
 
-/// `2^s`, exactly (`s` within the f64 normal range).
-pub fn pow2(s: i32) -> f64 {
-    assert!((-1022..=1023).contains(&s), "scale exponent out of range");
-    f64::from_bits(((1023 + s) as u64) << 52)
-}
+pub use zkseal_verifier::pow2;
 
 /// `⌊v·2^s + ½⌋`, or `None` when `v` is not finite or the result does not fit 62 bits.
 ///

@@ -23,9 +23,9 @@ use super::rescale::{relu, relu_signed, rescale, Signed};
 use super::{clip, linear, pool, range, Costs, Result, Scheme, Synth, Wire};
 use crate::commitment::constraints::CommitmentGadget;
 use crate::commitment::{value_widths, values, Salt};
-use crate::model::op::Op;
+use crate::model::op::{UnweightedOp, WeightedOp};
 use crate::model::shape::transpose_map;
-use crate::quant::arch::{Architecture, Weights};
+use crate::quant::arch::{Architecture, LayerStep, Weights};
 use crate::quant::eval::Trace;
 
 /// What the prover knows.
@@ -158,26 +158,27 @@ fn inference(
         let chw = || [x_shape[1], x_shape[2], x_shape[3]];
         let out_hw = || [y_shape[2], y_shape[3]];
         let mut next_signs = None;
-        cur = match (&layer.op, &layer.rescale) {
-            (op, Some(r)) => {
-                let (nw, nb) = op.param_sizes().expect("weighted op");
+        // A validated architecture has a step for every layer.
+        let step = layer.step().ok_or(SynthesisError::Unsatisfiable)?;
+        cur = match step {
+            LayerStep::Weighted(op, r) => {
+                let (nw, nb) = op.param_sizes();
                 let wts: Vec<Wire> = params.by_ref().take(nw).collect();
                 let bias: Vec<Wire> = params.by_ref().take(nb).collect();
                 let acc = match op {
-                    Op::Dense { in_features, .. } => linear::dense(s, &cur, &wts, &bias, *in_features as usize)?,
-                    Op::Conv2d { window, .. } => linear::conv2d(s, &cur, chw(), &wts, &bias, window, out_hw())?,
-                    Op::Affine { param_shape } => {
+                    WeightedOp::Dense { in_features, .. } => linear::dense(s, &cur, &wts, &bias, in_features as usize)?,
+                    WeightedOp::Conv2d { window, .. } => linear::conv2d(s, &cur, chw(), &wts, &bias, window, out_hw())?,
+                    WeightedOp::Affine { param_shape } => {
                         let p: Vec<usize> = param_shape.iter().map(|&d| d as usize).collect();
                         linear::affine(s, &cur, &x_shape, &wts, &bias, &p)?
                     }
-                    _ => unreachable!("validated: only dense, conv2d and affine carry parameters"),
                 };
                 let out: Vec<Signed> = acc.iter().map(|a| rescale(s, a, r.shift, bits)).collect::<Result<_>>()?;
                 costs.linear += s.take_count();
                 next_signs = Some(out.iter().map(|o| o.nonneg.clone()).collect());
                 out.into_iter().map(|o| o.value).collect()
             }
-            (Op::Relu, None) => {
+            LayerStep::Unweighted(UnweightedOp::Relu) => {
                 let y = match &signs {
                     // `rescale_relu`: the sign bit of the preceding rescale, one constraint each.
                     Some(sg) => cur
@@ -190,39 +191,38 @@ fn inference(
                 costs.nonlinear += s.take_count();
                 y
             }
-            (Op::Clip { lo, hi }, None) => {
+            LayerStep::Unweighted(UnweightedOp::Clip { lo, hi }) => {
                 let in_bits = arch.input_of(i).bits;
-                let y = cur.iter().map(|x| clip::clip(s, x, *lo, *hi, in_bits)).collect::<Result<Vec<_>>>()?;
+                let y = cur.iter().map(|x| clip::clip(s, x, lo, hi, in_bits)).collect::<Result<Vec<_>>>()?;
                 costs.nonlinear += s.take_count();
                 y
             }
-            (Op::MaxPool { window }, None) => {
+            LayerStep::Unweighted(UnweightedOp::MaxPool { window }) => {
                 let y = pool::pool2d(s, &cur, chw(), window, out_hw(), None, bits)?;
                 costs.nonlinear += s.take_count();
                 y
             }
-            (Op::AvgPool { window, count_include_pad }, None) => {
-                let y = pool::pool2d(s, &cur, chw(), window, out_hw(), Some(*count_include_pad), bits)?;
+            LayerStep::Unweighted(UnweightedOp::AvgPool { window, count_include_pad }) => {
+                let y = pool::pool2d(s, &cur, chw(), window, out_hw(), Some(count_include_pad), bits)?;
                 costs.nonlinear += s.take_count();
                 y
             }
-            (Op::GlobalAvgPool, None) => {
+            LayerStep::Unweighted(UnweightedOp::GlobalAvgPool) => {
                 let plane = x_shape[2] * x_shape[3];
                 let y = cur.chunks(plane).map(|p| pool::mean(s, p, plane, bits)).collect::<Result<Vec<_>>>()?;
                 costs.nonlinear += s.take_count();
                 y
             }
-            (Op::Reshape, None) => {
+            LayerStep::Unweighted(UnweightedOp::Reshape) => {
                 next_signs = signs.take();
                 cur
             }
-            (Op::Transpose { perm }, None) => {
+            LayerStep::Unweighted(UnweightedOp::Transpose { perm }) => {
                 let perm: Vec<usize> = perm.iter().map(|&p| p as usize).collect();
                 let map = transpose_map(&x_shape, &perm);
                 next_signs = signs.take().map(|sg| map.iter().map(|&j| sg[j].clone()).collect());
                 map.iter().map(|&j| cur[j].clone()).collect()
             }
-            _ => unreachable!("validated: ops without parameters have no rescale"),
         };
         signs = next_signs;
     }

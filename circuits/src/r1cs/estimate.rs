@@ -6,8 +6,8 @@
 
 use super::{clip, pool, range, rescale, Costs, Scheme};
 use crate::commitment::{packing_plan, value_widths, CHUNK};
-use crate::model::op::{Op, Window2d};
-use crate::quant::arch::Architecture;
+use crate::model::op::{Op, PlaneWindow, UnweightedOp, WeightedOp, Window2d};
+use crate::quant::arch::{Architecture, LayerStep};
 
 /// Header elements hashed before the packed weights (`commitment::header`).
 const HEADER_FIELDS: usize = 7;
@@ -32,41 +32,37 @@ pub fn costs(arch: &Architecture, scheme: Scheme, inferences: usize) -> Costs {
         let y = layer.output.dims();
         let bits = layer.output.bits;
         let outputs = layer.output.len() as u64;
-        let (cost, keeps_signs, is_linear) = match (&layer.op, &layer.rescale) {
-            (op, Some(r)) => {
+        // An inconsistent layer (refused by `validate`) costs nothing here.
+        let Some(step) = layer.step() else { continue };
+        let (cost, keeps_signs, is_linear) = match step {
+            LayerStep::Weighted(op, r) => {
                 let macs = match op {
-                    Op::Dense { in_features, out_features } => {
-                        (x.iter().product::<usize>() / *in_features as usize) as u64
-                            * *in_features as u64
-                            * *out_features as u64
+                    WeightedOp::Dense { in_features, out_features } => {
+                        (x.iter().product::<usize>() / in_features as usize) as u64
+                            * in_features as u64
+                            * out_features as u64
                     }
-                    Op::Conv2d { in_channels, out_channels, window } => {
+                    WeightedOp::Conv2d { in_channels, out_channels, window } => {
                         let (rows, cols) = tap_extents(window, [x[2], x[3]], [y[2], y[3]]);
-                        *out_channels as u64 * *in_channels as u64 * rows * cols
+                        out_channels as u64 * in_channels as u64 * rows * cols
                     }
-                    _ => outputs,
+                    WeightedOp::Affine { .. } => outputs,
                 };
                 (macs + outputs * rescale::cost(r.shift, bits) as u64, true, true)
             }
-            (Op::Relu, None) => (outputs * if signs { 1 } else { range::cost(bits) as u64 + 1 }, false, false),
-            (Op::Clip { .. }, None) => (outputs * clip::cost(arch.input_of(i).bits) as u64, false, false),
-            (Op::MaxPool { window } | Op::AvgPool { window, .. }, None) => {
-                let mut sum = 0u64;
-                for oy in 0..y[2] {
-                    for ox in 0..y[3] {
-                        let w = window.window(oy, ox, x[2], x[3]);
-                        sum += match &layer.op {
-                            Op::AvgPool { count_include_pad: true, .. } => pool::mean_cost(w.padded_area, bits),
-                            Op::AvgPool { .. } => pool::mean_cost(w.area(), bits),
-                            _ => pool::max_cost(w.area(), bits),
-                        } as u64;
-                    }
+            LayerStep::Unweighted(op) => match op {
+                UnweightedOp::Relu => (outputs * if signs { 1 } else { range::cost(bits) as u64 + 1 }, false, false),
+                UnweightedOp::Clip { .. } => (outputs * clip::cost(arch.input_of(i).bits) as u64, false, false),
+                UnweightedOp::MaxPool { window } => {
+                    (pool_cost(window, &x, &y, |w| pool::max_cost(w.area(), bits)), false, false)
                 }
-                (sum * x[1] as u64, false, false)
-            }
-            (Op::GlobalAvgPool, None) => (x[1] as u64 * pool::mean_cost(x[2] * x[3], bits) as u64, false, false),
-            (Op::Reshape | Op::Transpose { .. }, None) => (0, signs, false),
-            _ => (0, false, false),
+                UnweightedOp::AvgPool { window, count_include_pad } => {
+                    let divisor = |w: &PlaneWindow| if count_include_pad { w.padded_area } else { w.area() };
+                    (pool_cost(window, &x, &y, |w| pool::mean_cost(divisor(w), bits)), false, false)
+                }
+                UnweightedOp::GlobalAvgPool => (x[1] as u64 * pool::mean_cost(x[2] * x[3], bits) as u64, false, false),
+                UnweightedOp::Reshape | UnweightedOp::Transpose { .. } => (0, signs, false),
+            },
         };
         if is_linear {
             linear += cost;
@@ -83,6 +79,18 @@ pub fn costs(arch: &Architecture, scheme: Scheme, inferences: usize) -> Costs {
         linear: to(linear.saturating_mul(b)),
         nonlinear: to((nonlinear + outputs).saturating_mul(b)),
     }
+}
+
+/// The cost of a pooling layer from `x` to `y` (`[1, C, H, W]`): `window_cost` of
+/// each output window, for every channel.
+fn pool_cost(window: &Window2d, x: &[usize], y: &[usize], window_cost: impl Fn(&PlaneWindow) -> usize) -> u64 {
+    let mut sum = 0u64;
+    for oy in 0..y[2] {
+        for ox in 0..y[3] {
+            sum += window_cost(&window.window(oy, ox, x[2], x[3])) as u64;
+        }
+    }
+    sum * x[1] as u64
 }
 
 /// Value range checks, the Poseidon chain (504 per call, less the S-boxes of the

@@ -464,7 +464,7 @@ fn sigmoid(x: &[f64]) -> Vec<f64> {
 }
 
 /// The client fields of `verify --json`'s `result` and of each valid `--batch --json` line.
-fn client_json(a: &Answer) -> Map<String, Value> {
+fn client_json(a: &Answer<'_>) -> Map<String, Value> {
     let v = a.v;
     let mut out = Map::new();
     out.insert("output".into(), json!(v.output_float));
@@ -496,7 +496,7 @@ fn client_json(a: &Answer) -> Map<String, Value> {
 
 /// The lines `verify` prints after `valid:` and `opened:`; with several inferences per
 /// proof, each line is prefixed `inference K: `.
-fn client_text(a: &Answer) -> Vec<String> {
+fn client_text(a: &Answer<'_>) -> Vec<String> {
     let v = a.v;
     let b = v.inferences as usize;
     let n_in = v.input.len() / b;

@@ -15,6 +15,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use zkseal_circuits::atomic::replace_file;
 use zkseal_circuits::input::parse_jsonl_line;
 use zkseal_circuits::quant::rounding::quantize_value;
 use zkseal_verifier::unhex;
@@ -320,7 +321,9 @@ pub(super) fn apply(output: &Path, existing: &Existing, plan: &Plan, size: usize
     let io = |e: std::io::Error| ProverError::Io { what: "the proofs file", reason: e.to_string() };
     let rewrite = plan.keep.len() != existing.entries.len() || plan.keep.iter().any(|(_, moved)| moved.is_some());
     if rewrite {
-        return replace(output, |out| copy_kept(output, existing, plan, size, out)).map_err(io);
+        // The rewrite keeps the file's permission bits.
+        let mode = permission_bits(output).map_err(io)?;
+        return replace_file(output, mode, |out| copy_kept(output, existing, plan, size, out)).map_err(io);
     }
     if existing.complete != existing.len {
         // A torn last line (a killed run): cut it; its group is proved again.
@@ -357,28 +360,15 @@ fn copy_kept(output: &Path, existing: &Existing, plan: &Plan, size: usize, out: 
     Ok(())
 }
 
-/// Replaces `path` with what `write` writes: to a new file beside it, synced, then
-/// renamed over it, so a crash leaves the old file or the new one, never half of one.
-fn replace(path: &Path, write: impl FnOnce(&mut File) -> std::io::Result<()>) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        file.set_permissions(std::fs::metadata(path)?.permissions())?;
-        write(&mut file)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        // The rename itself survives a crash once the directory is synced.
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+/// `path`'s Unix permission bits (0644 elsewhere).
+fn permission_bits(path: &Path) -> std::io::Result<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(std::fs::metadata(path)?.permissions().mode() & 0o7777)
     }
-    result
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path).map(|_| 0o644)
+    }
 }

@@ -237,11 +237,7 @@ fn entries_without_a_digest_are_kept_only_when_their_proof_is_of_the_line() {
     // the old proof is of its input. Line 4 changed; line 2's error cannot be checked.
     let now = text(&[Some(1.0), Some(-1.0), Some(0.26), Some(5.0)]);
     let s = run(&f, &dir, &now);
-    assert_eq!(
-        s.notes,
-        [ResumeNote::Unchecked { lines: vec![2] }, ResumeNote::Changed { lines: vec![4] }],
-        "{s:?}"
-    );
+    assert_eq!(s.notes, [ResumeNote::Unchecked { lines: vec![2] }, ResumeNote::Changed { lines: vec![4] }], "{s:?}");
     assert_eq!((s.skipped, s.proved, s.failed), (2, 1, 1));
     // With digests, the text decides: 5 → 5.1 is a change, though both quantize to 20.
     let s = run(&f, &dir, &text(&[Some(1.0), Some(-1.0), Some(0.26), Some(5.1)]));
@@ -322,11 +318,15 @@ fn a_damaged_digest_is_refused_and_nothing_is_overwritten() {
     let (f, dir) = (Fake::new(1), Dir::new("damaged"));
     let inputs = text(&[Some(1.0), Some(2.0)]);
     run(&f, &dir, &inputs);
-    let damaged = std::fs::read_to_string(dir.proofs()).unwrap().replacen("\"input_blake3\":\"", "\"input_blake3\":\"zz", 1);
+    let damaged =
+        std::fs::read_to_string(dir.proofs()).unwrap().replacen("\"input_blake3\":\"", "\"input_blake3\":\"zz", 1);
     std::fs::write(dir.proofs(), &damaged).unwrap();
     std::fs::write(dir.inputs(), &inputs).unwrap();
     let e = prove_batch(&f, &dir.inputs(), &dir.proofs(), &mut |_, _| {}, &|| false).err().unwrap();
-    assert!(matches!(&e, ProverError::Malformed { reason, .. } if reason.contains("line 1 is damaged (input_blake3")), "{e}");
+    assert!(
+        matches!(&e, ProverError::Malformed { reason, .. } if reason.contains("line 1 is damaged (input_blake3")),
+        "{e}"
+    );
     assert_eq!(std::fs::read_to_string(dir.proofs()).unwrap(), damaged);
 }
 

@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_halo2::keys::KeyFile;
+use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_verifier::{decode_vk_file, KeyHeader, MAX_INFERENCES};
 
 fuzz_target!(|data: &[u8]| {
