@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use zkseal_circuits::input::{parse_jsonl, parse_samples};
-use zkseal_circuits::onnx::import_onnx;
 use zkseal_circuits::quant::quantize::{calibrate, quantize};
 use zkseal_circuits::{Model, QuantConfig};
+use zkseal_onnx::import_onnx;
 
 /// The bundled models, by file stem under `tests/data/models`.
 pub const MODELS: [&str; 5] = ["torch_mlp", "torch_cnn", "torch_cnn_s2", "sklearn_mlp", "sklearn_mlp2"];

@@ -1,6 +1,6 @@
 //! zkseal's model core.
 //!
-//! `onnx` imports a network into float layers (`model`), `quant` turns them into exact
+//! `zkseal-onnx` (a crate of its own) imports a network into float layers (`model`), `quant` turns them into exact
 //! integer arithmetic and evaluates it (the reference semantics every circuit matches),
 //! `format` writes and reads the canonical model file, `input` reads sample files,
 //! `atomic` writes every output file whole.
@@ -10,8 +10,6 @@ pub mod commitment;
 pub mod format;
 pub mod input;
 pub mod model;
-#[cfg(feature = "onnx")]
-pub mod onnx;
 pub mod quant;
 pub mod r1cs;
 

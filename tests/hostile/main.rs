@@ -4,7 +4,7 @@
 //!
 //! Elsewhere: every truncation and damaged byte of a model file (`model_file.rs`),
 //! every bit flip of every fixture's proof (`proofs.rs`), absurd ONNX dimensions
-//! (`circuits/src/onnx/tests.rs`), hostile CLI files (`cli/tests/`). The fuzz targets
+//! (`circuits/onnx/src/tests.rs`), hostile CLI files (`cli/tests/`). The fuzz targets
 //! under `tests/fuzz/` search the same inputs at random.
 
 mod json;

@@ -8,12 +8,12 @@ use serde_json::{json, Value};
 use zkseal_circuits::format::{hex, CalibrationInfo};
 use zkseal_circuits::input::{read_samples, sample_text, Sample};
 use zkseal_circuits::model::shape::numel;
-use zkseal_circuits::onnx::{import_onnx, MAX_ONNX_BYTES};
 use zkseal_circuits::quant::quantize::{
     assess, calibrate, compare, quantize, synthetic_samples, synthetic_samples_in, OutputKind, Problem, QuantReport,
     CALIBRATION_RULE,
 };
 use zkseal_circuits::{Model, QuantConfig};
+use zkseal_onnx::{import_onnx, MAX_ONNX_BYTES};
 
 use super::inspect::{calibration_text, input_range_json, input_range_text};
 use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};

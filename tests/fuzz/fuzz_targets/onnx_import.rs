@@ -6,10 +6,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use zkseal_circuits::model::shape::numel;
-use zkseal_circuits::onnx::import_onnx;
 use zkseal_circuits::quant::eval::{evaluate, quantize_input};
 use zkseal_circuits::quant::quantize::{calibrate, quantize, synthetic_samples};
 use zkseal_circuits::{Model, QuantConfig};
+use zkseal_onnx::import_onnx;
 
 /// Above this many values in any tensor, evaluation is skipped: import alone is what
 /// must stay fast for every file; running a big (valid) network is not a parser bug.

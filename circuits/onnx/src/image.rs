@@ -9,8 +9,8 @@ use super::lower::axis;
 use super::tensor::ConstTensor;
 use super::window;
 use super::ImportErrorKind as E;
-use crate::model::op::Op;
-use crate::model::shape::ShapeError;
+use zkseal_circuits::model::op::Op;
+use zkseal_circuits::model::shape::ShapeError;
 
 pub(super) fn conv(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let a = Attrs(node);

@@ -18,9 +18,9 @@ mod window;
 use onnx_protobuf::{Message, ModelProto};
 use thiserror::Error;
 
-use crate::format::{hex, Metadata};
-use crate::model::float::FloatModel;
-use crate::model::shape::ShapeError;
+use zkseal_circuits::format::{hex, Metadata};
+use zkseal_circuits::model::float::FloatModel;
+use zkseal_circuits::model::shape::ShapeError;
 
 /// Default-domain opsets the importer accepts (tested: 11–18).
 pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;

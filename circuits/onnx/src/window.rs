@@ -2,7 +2,7 @@
 
 use super::attrs::Attrs;
 use super::ImportErrorKind as E;
-use crate::model::op::Window2d;
+use zkseal_circuits::model::op::Window2d;
 
 fn pair(v: Vec<i64>, what: &str) -> Result<[u32; 2], E> {
     match v.as_slice() {
