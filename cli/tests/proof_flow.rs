@@ -54,12 +54,52 @@ impl Flow {
     }
 }
 
-#[test]
-fn the_whole_flow_and_its_exit_codes() {
+/// Two models committed under the default (Lego) scheme: `a` (torch_mlp) and `b`
+/// (sklearn_mlp, another architecture), each with its own keys, record and salt.
+fn two_models() -> Flow {
     let f = Flow { dir: tempfile::tempdir().unwrap() };
     f.commit("torch_mlp", "a");
     f.commit("sklearn_mlp", "b");
+    f
+}
 
+impl Flow {
+    fn pk(&self, tag: &str) -> PathBuf {
+        self.keys(tag).join("proving.key")
+    }
+
+    /// The first digits test sample as `x.json`.
+    fn input(&self) -> PathBuf {
+        let input = self.path("x.json");
+        let line = std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap().to_string();
+        std::fs::write(&input, line).unwrap();
+        input
+    }
+
+    /// `a`'s proof of `x.json` as `proof.json`.
+    fn prove_a(&self) -> PathBuf {
+        let (input, out) = (self.input(), self.path("proof.json"));
+        ok(&[
+            "prove",
+            p(&self.path("a.zkq")),
+            "--pk",
+            p(&self.pk("a")),
+            "--salt",
+            p(&self.path("a.salt")),
+            "--input",
+            p(&input),
+            "-o",
+            p(&out),
+            "--commitment",
+            p(&self.path("a.commitment.json")),
+        ]);
+        out
+    }
+}
+
+#[test]
+fn commit_keeps_the_salt_secret_and_refuses_without_writing() {
+    let f = two_models();
     // The salt is secret: its own file, mode 0600, absent from the public record.
     #[cfg(unix)]
     {
@@ -76,7 +116,7 @@ fn the_whole_flow_and_its_exit_codes() {
         assert!(rec.get(k).is_some(), "record lacks {k}");
     }
     assert_eq!(rec["scheme"], "lego-groth16-bn254-v1", "Lego is the default");
-    let pk = f.keys("a").join("proving.key");
+    let pk = f.pk("a");
     let (c, err) = code(&[
         "commit",
         p(&f.path("a.zkq")),
@@ -91,7 +131,7 @@ fn the_whole_flow_and_its_exit_codes() {
     let (c, err) = code(&["commit", p(&f.path("a.zkq")), "-o", p(&f.path("x.json")), "--salt", p(&f.path("new.salt"))]);
     assert!(c == 1 && err.contains("--pk"), "the Lego scheme needs the keys: {err}");
     assert!(!f.path("new.salt").exists() && !f.path("x.json").exists(), "nothing written on refusal");
-    let other_pk = f.keys("b").join("proving.key");
+    let other_pk = f.pk("b");
     let (c, err) = code(&[
         "commit",
         p(&f.path("a.zkq")),
@@ -116,25 +156,12 @@ fn the_whole_flow_and_its_exit_codes() {
         "--reuse-salt",
     ]);
     assert_eq!(std::fs::read_to_string(f.path("again.json")).unwrap(), record, "commitments are deterministic");
+}
 
-    let input = f.path("x.json");
-    std::fs::write(&input, std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().next().unwrap())
-        .unwrap();
-    ok(&[
-        "prove",
-        p(&f.path("a.zkq")),
-        "--pk",
-        p(&pk),
-        "--salt",
-        p(&f.path("a.salt")),
-        "--input",
-        p(&input),
-        "-o",
-        p(&f.path("proof.json")),
-        "--commitment",
-        p(&f.path("a.commitment.json")),
-    ]);
-
+#[test]
+fn a_proof_verifies_naming_its_commitment_and_tampering_is_invalid_or_malformed() {
+    let f = two_models();
+    f.prove_a();
     assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "proof.json").0, 0);
     let (vk_a, rec_a, proof_a) = (f.path("a.keys/verifying.key"), f.path("a.commitment.json"), f.path("proof.json"));
     let verify_ok = |extra: &[&str]| {
@@ -170,7 +197,12 @@ fn the_whole_flow_and_its_exit_codes() {
     std::fs::write(f.path("cut.key"), &vk[..vk.len() - 1]).unwrap();
     assert_eq!(f.verify("cut.key", "a.commitment.json", "proof.json").0, 2);
     assert_eq!(f.verify("a.keys/verifying.key", "a.commitment.json", "missing.json").0, 2);
+}
 
+#[test]
+fn the_prover_refuses_another_models_salt_record_or_key() {
+    let f = two_models();
+    let (pk, input) = (f.pk("a"), f.input());
     // The prover refuses another model's salt, a mismatching record, another architecture's key.
     let refused = |model: &str, salt: &str, extra: &[&str]| {
         let (zkq, salt, out) = (f.path(model), f.path(salt), f.path("no.json"));
@@ -185,7 +217,12 @@ fn the_whole_flow_and_its_exit_codes() {
     let other_record = f.path("b.commitment.json");
     assert!(refused("a.zkq", "a.salt", &["--commitment", p(&other_record)]).contains("record"));
     assert!(!f.path("no.json").exists(), "no proof written on refusal");
+}
 
+#[test]
+fn a_batch_records_a_bad_line_verifies_together_and_resumes() {
+    let f = two_models();
+    let pk = f.pk("a");
     // Batch: two good lines and a bad one; the bad one is recorded and fails the run.
     let test_lines: Vec<String> =
         std::fs::read_to_string(data("digits/test.jsonl")).unwrap().lines().take(2).map(str::to_string).collect();
@@ -231,7 +268,12 @@ fn the_whole_flow_and_its_exit_codes() {
 
     let again = zkseal(&batch);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 proved, 3 already there"), "resumed: nothing redone");
+}
 
+#[test]
+fn inspect_splits_the_constraints_by_component() {
+    let f = Flow { dir: tempfile::tempdir().unwrap() };
+    f.commit("torch_mlp", "a");
     let info: Value = serde_json::from_str(&ok(&["inspect", p(&f.path("a.zkq")), "--json"])).unwrap();
     for scheme in ["lego", "poseidon"] {
         let c = &info["circuit"][scheme]["constraints"];

@@ -12,9 +12,7 @@
 
 use ff::{Field, PrimeField};
 use halo2_gadgets::poseidon::primitives::{self as poseidon, ConstantLength, P128Pow5T3};
-use zkseal_circuits::commitment::{
-    packing_plan, slot_value, value_widths, values, Salt, COMMITMENT_VERSION, DOMAIN_TAG,
-};
+use zkseal_circuits::commitment::{header_integers, packing_plan, slot_value, value_widths, values, Salt};
 use zkseal_circuits::quant::arch::{Architecture, Weights};
 
 use crate::{pow2, Fp};
@@ -59,13 +57,11 @@ pub struct PublicHeader {
 }
 
 impl PublicHeader {
+    /// The header's elements but the salt (`zkseal_circuits::commitment::header_integers`).
     pub fn new(arch_digest: &[u8; 32], packed: usize) -> Self {
-        PublicHeader {
-            tag: be_field(DOMAIN_TAG),
-            version: Fp::from(COMMITMENT_VERSION),
-            arch: bytes32_fields(arch_digest),
-            count: Fp::from(packed as u64),
-        }
+        let [tag, version, arch_hi, arch_lo, _, _, count] =
+            header_integers(arch_digest, &[0; 32], packed).map(Fp::from_u128);
+        PublicHeader { tag, version, arch: [arch_hi, arch_lo], count }
     }
 
     pub fn before_salt(&self) -> [Fp; 4] {
@@ -91,10 +87,7 @@ pub fn chain_hash(fields: &[Fp]) -> Fp {
 /// The commitment to `weights` of `arch` (digest `arch_digest`) under `salt`.
 pub fn commit(arch: &Architecture, arch_digest: &[u8; 32], weights: &Weights, salt: &Salt) -> Fp {
     let packed = pack(&values(weights), &value_widths(arch));
-    let h = PublicHeader::new(arch_digest, packed.len());
-    let [s_hi, s_lo] = bytes32_fields(&salt.0);
-    let mut fields: Vec<Fp> = h.before_salt().to_vec();
-    fields.extend([s_hi, s_lo, h.count]);
+    let mut fields: Vec<Fp> = header_integers(arch_digest, &salt.0, packed.len()).map(Fp::from_u128).to_vec();
     fields.extend(packed);
     chain_hash(&fields)
 }

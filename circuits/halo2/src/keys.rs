@@ -16,7 +16,7 @@ use halo2_proofs::plonk::{keygen_pk, keygen_vk, Circuit, ProvingKey, VerifyingKe
 use halo2_proofs::transcript::{Challenge255, EncodedChallenge, Transcript};
 use pasta_curves::{vesta, EqAffine};
 use thiserror::Error;
-use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes};
+use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError};
 use zkseal_circuits::quant::arch::Architecture;
 
 use crate::circuit::ModelCircuit;
@@ -34,11 +34,32 @@ pub const MAX_INFERENCES: u32 = 1 << 16;
 /// with a margin: `CircuitCost` counts used rows only.
 const RESERVED_ROWS: usize = 10;
 
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+/// Why a halo2 key file cannot be read, or its keys not made.
+#[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum KeyError {
-    #[error("malformed halo2 key file: {0}")]
-    Malformed(String),
+    /// The file does not start with `MAGIC`.
+    #[error("malformed halo2 key file: not a zkseal halo2 key (wrong magic)")]
+    Magic,
+    /// Shorter than a header and checksum.
+    #[error("malformed halo2 key file: truncated")]
+    Truncated,
+    /// The length is not the header's, the architecture's and the checksum's.
+    #[error("malformed halo2 key file: its length disagrees with the architecture's length field (truncated?)")]
+    Length,
+    /// `k` outside what this build accepts.
+    #[error("malformed halo2 key file: k = {k} outside {MIN_K}..={MAX_K}")]
+    K { k: u32 },
+    /// The file's `k` is not the one its architecture needs (a hostile file asking for
+    /// larger parameters than the circuit needs).
+    #[error("malformed halo2 key file: k = {k} but the architecture needs k = {needed}")]
+    WrongK { k: u32, needed: u32 },
+    /// Inferences per proof outside `1..=MAX_INFERENCES`.
+    #[error("malformed halo2 key file: {0} inferences per proof (1..={MAX_INFERENCES})")]
+    Inferences(u32),
+    /// The architecture does not decode or is not valid.
+    #[error("malformed halo2 key file: architecture: {0}")]
+    Architecture(#[from] FormatError),
     #[error("halo2 key file version {0} is not supported (this build reads {KEY_VERSION})")]
     Version(u32),
     #[error("the halo2 key file's checksum does not match its content (truncated or damaged)")]
@@ -49,8 +70,13 @@ pub enum KeyError {
         "the verifying key derived from the file's architecture differs from the one it names ({0}): a damaged file, or another halo2_proofs release"
     )]
     Derivation(&'static str),
+    /// halo2's own key generation refused the circuit (its error, as text: halo2's
+    /// error type is neither `Clone` nor stable across releases).
     #[error("halo2 key generation failed: {0}")]
     Keygen(String),
+    /// The floor planner's row count could not be read (`used_rows`).
+    #[error("halo2 key generation failed: cannot read the circuit's row count")]
+    RowCount,
 }
 
 /// The content of a key file.
@@ -81,12 +107,11 @@ impl KeyFile {
 
     /// Decodes a key file; everything is checked before anything is derived.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
-        let bad = |why: &str| KeyError::Malformed(why.to_string());
         if bytes.len() < 8 || &bytes[..8] != MAGIC {
-            return Err(bad("not a zkseal halo2 key (wrong magic)"));
+            return Err(KeyError::Magic);
         }
         if bytes.len() < FIXED_LEN + 32 {
-            return Err(bad("truncated"));
+            return Err(KeyError::Truncated);
         }
         let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
         let version = u32_at(8);
@@ -95,7 +120,7 @@ impl KeyFile {
         }
         let arch_len = u32_at(FIXED_LEN - 4) as usize;
         if bytes.len() != FIXED_LEN + arch_len + 32 {
-            return Err(bad("its length disagrees with the architecture's length field (truncated?)"));
+            return Err(KeyError::Length);
         }
         let (body, sum) = bytes.split_at(bytes.len() - 32);
         if blake3::hash(body).as_bytes() != sum {
@@ -103,12 +128,12 @@ impl KeyFile {
         }
         let (k, inferences) = (u32_at(12), u32_at(16));
         if !(MIN_K..=MAX_K).contains(&k) {
-            return Err(bad(&format!("k = {k} outside {MIN_K}..={MAX_K}")));
+            return Err(KeyError::K { k });
         }
         if !(1..=MAX_INFERENCES).contains(&inferences) {
-            return Err(bad(&format!("{inferences} inferences per proof (1..={MAX_INFERENCES})")));
+            return Err(KeyError::Inferences(inferences));
         }
-        let arch = architecture_from_bytes(&body[FIXED_LEN..]).map_err(|e| bad(&format!("architecture: {e}")))?;
+        let arch = architecture_from_bytes(&body[FIXED_LEN..])?;
         let vk_repr = bytes[20..52].try_into().expect("32 bytes");
         Ok(KeyFile { k, inferences, vk_repr, arch_digest: architecture_digest(&arch), arch })
     }
@@ -129,7 +154,7 @@ impl KeyFile {
     pub fn verifying_key(&self) -> Result<VerifyingKey<EqAffine>, KeyError> {
         let needed = min_k(&self.circuit())?;
         if needed != self.k {
-            return Err(KeyError::Malformed(format!("k = {} but the architecture needs k = {needed}", self.k)));
+            return Err(KeyError::WrongK { k: self.k, needed });
         }
         let vk = keygen_vk(&params(self.k), &self.circuit()).map_err(|e| KeyError::Keygen(e.to_string()))?;
         if vk_repr(&vk) != self.vk_repr {
@@ -150,9 +175,9 @@ impl KeyFile {
 /// key is not made here: every prover derives it from the file (`proving_key`).
 pub fn setup(arch: &Architecture, inferences: u32) -> Result<KeyFile, KeyError> {
     if !(1..=MAX_INFERENCES).contains(&inferences) {
-        return Err(KeyError::Malformed(format!("{inferences} inferences per proof (1..={MAX_INFERENCES})")));
+        return Err(KeyError::Inferences(inferences));
     }
-    arch.validate().map_err(|e| KeyError::Malformed(format!("architecture: {e}")))?;
+    arch.validate().map_err(FormatError::from)?;
     let arch_digest = architecture_digest(arch);
     let circuit = ModelCircuit { arch, arch_digest, inferences: inferences as usize, witness: None };
     let k = min_k(&circuit)?;
@@ -170,7 +195,7 @@ pub fn used_rows<C: Circuit<Fp> + std::fmt::Debug>(circuit: &C) -> Result<usize,
         .nth(1)
         .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| KeyError::Keygen("cannot read the circuit's row count".into()))
+        .ok_or(KeyError::RowCount)
 }
 
 /// A lower bound on the rows of the circuit of `arch` with `inferences` inferences,

@@ -7,8 +7,8 @@ use onnx_protobuf::type_proto::Value as TypeValue;
 use onnx_protobuf::{GraphProto, NodeProto, ValueInfoProto};
 
 use super::tensor::{decode, ConstTensor};
-use super::ImportErrorKind as E;
 use super::{consts, lower};
+use super::{DynamicShapeKind as D, GraphKind as G, ImportErrorKind as E, TooLargeKind, UnsupportedKind as U};
 use zkseal_circuits::model::float::{FloatLayer, FloatModel};
 use zkseal_circuits::model::op::Op;
 use zkseal_circuits::model::shape::{broadcast_map, check_size, numel};
@@ -50,7 +50,8 @@ pub(super) struct Builder {
     /// current id may be read (a stale one means the graph branches).
     acts: HashMap<String, u64>,
     act_id: u64,
-    /// Secondary outputs nothing may read (MaxPool indices, Dropout mask, ...).
+    /// Secondary outputs nothing may read (MaxPool indices, Dropout mask, ...), with
+    /// the op that produced each.
     unavailable: HashMap<String, String>,
     head: HashSet<String>,
     head_ops: Vec<String>,
@@ -64,9 +65,9 @@ pub(super) struct Builder {
 
 /// Walks `graph`; errors carry `node 'NAME' (OP): ` when a node is at fault.
 pub(super) fn build(graph: &GraphProto) -> Result<Built, (String, E)> {
-    let bare = |k| (String::new(), k);
+    let bare = |k: E| (String::new(), k);
     if !graph.sparse_initializer.is_empty() {
-        return Err(bare(E::Unsupported("sparse initializers".into())));
+        return Err(bare(U::SparseInitializers.into()));
     }
     let mut consts = HashMap::new();
     for t in &graph.initializer {
@@ -75,11 +76,8 @@ pub(super) fn build(graph: &GraphProto) -> Result<Built, (String, E)> {
     }
     let inputs: Vec<&ValueInfoProto> = graph.input.iter().filter(|i| !consts.contains_key(&i.name)).collect();
     let [input] = inputs.as_slice() else {
-        let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-        return Err(bare(E::Graph(format!(
-            "the graph has {} inputs {names:?}; zkseal models take exactly one",
-            names.len()
-        ))));
+        let names = inputs.iter().map(|i| i.name.clone()).collect();
+        return Err(bare(G::Inputs { names }.into()));
     };
     let input_shape = input_shape(input).map_err(bare)?;
     let mut b = Builder {
@@ -106,14 +104,14 @@ pub(super) fn build(graph: &GraphProto) -> Result<Built, (String, E)> {
 fn input_shape(input: &ValueInfoProto) -> Result<Vec<usize>, E> {
     let name = &input.name;
     let Some(TypeValue::TensorType(t)) = input.type_.as_ref().and_then(|t| t.value.as_ref()) else {
-        return Err(E::Graph(format!("input '{name}' is not a tensor")));
+        return Err(G::InputNotTensor(name.clone()).into());
     };
     // FLOAT, FLOAT16, DOUBLE
     if ![1, 10, 11].contains(&t.elem_type) {
-        return Err(E::Unsupported(format!("input '{name}' has element type {} (float inputs only)", t.elem_type)));
+        return Err(U::InputElementType { input: name.clone(), elem_type: t.elem_type }.into());
     }
     let Some(shape) = t.shape.as_ref() else {
-        return Err(E::DynamicShape(format!("input '{name}' has no shape")));
+        return Err(D::NoShape(name.clone()).into());
     };
     let rank = shape.dim.len();
     let dims = shape
@@ -122,14 +120,14 @@ fn input_shape(input: &ValueInfoProto) -> Result<Vec<usize>, E> {
         .enumerate()
         .map(|(i, d)| match &d.value {
             Some(Dim::DimValue(v)) if *v > 0 => {
-                usize::try_from(*v).map_err(|_| E::TooLarge(format!("input dimension {v}")))
+                usize::try_from(*v).map_err(|_| TooLargeKind::InputDimension(*v).into())
             }
             _ if i == 0 && rank > 1 => Ok(1),
-            Some(Dim::DimParam(p)) => Err(E::DynamicShape(format!("input '{name}' dimension {i} is symbolic ('{p}')"))),
-            Some(Dim::DimValue(v)) => Err(E::DynamicShape(format!("input '{name}' dimension {i} is {v}"))),
-            _ => Err(E::DynamicShape(format!("input '{name}' dimension {i} is unknown"))),
+            Some(Dim::DimParam(p)) => Err(D::Symbolic { input: name.clone(), dim: i, param: p.clone() }.into()),
+            Some(Dim::DimValue(v)) => Err(D::NotPositive { input: name.clone(), dim: i, value: *v }.into()),
+            _ => Err(D::Unknown { input: name.clone(), dim: i }.into()),
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, E>>()?;
     check_size(&dims)?;
     Ok(dims)
 }
@@ -137,7 +135,7 @@ fn input_shape(input: &ValueInfoProto) -> Result<Vec<usize>, E> {
 impl Builder {
     fn node(&mut self, node: &NodeProto) -> Result<(), E> {
         if !["", "ai.onnx", "ai.onnx.ml"].contains(&node.domain.as_str()) {
-            return Err(E::Unsupported(format!("op domain '{}'", node.domain)));
+            return Err(U::OpDomain(node.domain.clone()).into());
         }
         let op = node.op_type.as_str();
         let mut act_inputs = Vec::new();
@@ -147,10 +145,10 @@ impl Builder {
                 reads_head = true;
             } else if let Some(&id) = self.acts.get(name) {
                 act_inputs.push((pos, id));
-            } else if let Some(what) = self.unavailable.get(name) {
-                return Err(E::Unsupported(format!("input '{name}' is {what}")));
+            } else if let Some(op) = self.unavailable.get(name) {
+                return Err(U::SecondaryOutput { input: name.clone(), op: op.clone() }.into());
             } else if !self.consts.contains_key(name) {
-                return Err(E::Graph(format!("input '{name}' is not produced by any earlier node")));
+                return Err(G::UnknownInput(name.clone()).into());
             }
         }
         if reads_head || (HEAD_OPS.contains(&op) && !act_inputs.is_empty()) {
@@ -160,13 +158,10 @@ impl Builder {
             return consts::fold(self, node);
         }
         if self.logits_read {
-            return Err(E::Graph(
-                "reads the activation after the classifier head began; zkseal proves one chain ending in the logits"
-                    .into(),
-            ));
+            return Err(G::AfterHead.into());
         }
         let [(pos, id)] = act_inputs.as_slice() else {
-            return Err(E::Unsupported("ops combining two activations (residual or branching graphs)".into()));
+            return Err(U::TwoActivations.into());
         };
         self.check_current(*id)?;
         lower::lower(self, node, *pos)
@@ -174,7 +169,7 @@ impl Builder {
 
     fn check_current(&self, id: u64) -> Result<(), E> {
         if id != self.act_id {
-            return Err(E::Unsupported("branching graph: reads an activation another node already consumed".into()));
+            return Err(U::Branching.into());
         }
         Ok(())
     }
@@ -182,7 +177,7 @@ impl Builder {
     fn head_node(&mut self, node: &NodeProto, act_inputs: &[(usize, u64)]) -> Result<(), E> {
         let op = node.op_type.as_str();
         if !HEAD_TAIL_OPS.contains(&op) {
-            return Err(E::Unsupported(format!("{op} reading a classifier head's output")));
+            return Err(U::ReadsHead(op.to_string()).into());
         }
         for &(_, id) in act_inputs {
             self.check_current(id)?;
@@ -209,10 +204,10 @@ impl Builder {
 
     fn finish(mut self, graph: &GraphProto) -> Result<Built, E> {
         if graph.output.is_empty() {
-            return Err(E::Graph("the graph has no outputs".into()));
+            return Err(G::NoOutputs.into());
         }
         if self.pending_pad.is_some() {
-            return Err(E::Unsupported("a Pad that does not feed a Conv".into()));
+            return Err(U::PadWithoutConv.into());
         }
         for out in &graph.output {
             let name = &out.name;
@@ -221,16 +216,12 @@ impl Builder {
             }
             match self.acts.get(name) {
                 Some(&id) if id == self.act_id => {}
-                Some(_) => {
-                    return Err(E::Graph(format!(
-                        "graph output '{name}' is an intermediate activation; zkseal proves one output"
-                    )))
-                }
-                None => return Err(E::Graph(format!("graph output '{name}' is not computed from the input"))),
+                Some(_) => return Err(G::IntermediateOutput(name.clone()).into()),
+                None => return Err(G::OutputNotFromInput(name.clone()).into()),
             }
         }
         if self.layers.is_empty() {
-            return Err(E::Graph("the graph computes nothing zkseal can prove".into()));
+            return Err(G::Empty.into());
         }
         let logits = numel(&self.layers.last().expect("non-empty").output_shape);
         if self.class_labels.len() != logits {
@@ -253,7 +244,7 @@ impl Builder {
     }
 
     pub fn constant(&self, name: &str) -> Result<&ConstTensor, E> {
-        self.consts.get(name).ok_or_else(|| E::Unsupported(format!("input '{name}' must be a constant")))
+        self.consts.get(name).ok_or_else(|| U::NotConstant(name.to_string()).into())
     }
 
     /// A const input by position, or `None` when absent.
@@ -278,7 +269,7 @@ impl Builder {
             self.acts.insert(first.clone(), self.act_id);
         }
         for extra in outs {
-            self.unavailable.insert(extra.clone(), format!("a secondary output of {} (unsupported)", node.op_type));
+            self.unavailable.insert(extra.clone(), node.op_type.clone());
         }
     }
 

@@ -7,13 +7,13 @@ use super::attrs::Attrs;
 use super::builder::Builder;
 use super::lower::squeeze_shape;
 use super::tensor::{ConstTensor, Data};
-use super::ImportErrorKind as E;
+use super::{ImportErrorKind as E, MalformedKind as M, TooLargeKind, UnsupportedKind as U};
 use zkseal_circuits::model::shape::{broadcast_map, numel, MAX_TENSOR_ELEMENTS};
 
 pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let a = Attrs(node);
     let input = |i: usize| -> Result<ConstTensor, E> {
-        b.const_input(node, i)?.cloned().ok_or_else(|| E::Malformed(format!("missing input {i}")))
+        b.const_input(node, i)?.cloned().ok_or_else(|| M::MissingInput(i).into())
     };
     let out = match node.op_type.as_str() {
         "Constant" => constant(&a)?,
@@ -30,13 +30,13 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
                     };
                     ConstTensor::ints(x.dims.clone(), v)
                 }
-                to => return Err(E::Unsupported(format!("Cast of a constant to element type {to}"))),
+                to => return Err(U::ConstantCast(to).into()),
             }
         }
         "Gather" => {
             let (data, idx) = (input(0)?, input(1)?);
             if data.dims.len() != 1 || a.int_or("axis", 0)? != 0 {
-                return Err(E::Unsupported("constant Gather other than on a 1-D tensor".into()));
+                return Err(U::ConstantGather.into());
             }
             let n = data.dims[0] as i64;
             let picks = idx
@@ -44,10 +44,7 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
                 .iter()
                 .map(|&i| {
                     let j = if i < 0 { i + n } else { i };
-                    (0..n)
-                        .contains(&j)
-                        .then_some(j as usize)
-                        .ok_or_else(|| E::Malformed(format!("Gather index {i} out of range")))
+                    (0..n).contains(&j).then_some(j as usize).ok_or(M::GatherIndex(i))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let data = match &data.data {
@@ -68,7 +65,7 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
         "Concat" => {
             let parts = (0..node.input.len()).map(&input).collect::<Result<Vec<_>, _>>()?;
             if parts.iter().any(|p| p.dims.len() != 1) {
-                return Err(E::Unsupported("constant Concat of tensors that are not 1-D".into()));
+                return Err(U::ConstantConcat.into());
             }
             let ints = parts.iter().map(ConstTensor::as_i64).collect::<Result<Vec<_>, _>>();
             match ints {
@@ -89,36 +86,34 @@ pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
                 .iter()
                 .enumerate()
                 .map(|(i, &d)| match d {
-                    0 => {
-                        x.dims.get(i).copied().ok_or_else(|| E::Malformed("Reshape copies a missing dimension".into()))
-                    }
+                    0 => x.dims.get(i).copied().ok_or(M::ReshapeCopiesMissing),
                     -1 if known > 0 => Ok(x.len() / known as usize),
                     d if d > 0 => Ok(d as usize),
-                    _ => Err(E::Malformed(format!("Reshape target {shape:?}"))),
+                    _ => Err(M::ReshapeTarget(shape.clone())),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if numel(&dims) != x.len() {
-                return Err(E::Malformed(format!("Reshape of {} values to {dims:?}", x.len())));
+                return Err(M::ReshapeCount { values: x.len(), dims }.into());
             }
             ConstTensor { dims, data: x.data }
         }
         "ConstantOfShape" => {
             let dims: Vec<usize> = input(0)?.as_i64()?.iter().map(|&d| d.max(0) as usize).collect();
             if numel(&dims) > MAX_TENSOR_ELEMENTS {
-                return Err(E::TooLarge(format!("ConstantOfShape {dims:?}")));
+                return Err(TooLargeKind::ConstantOfShape(dims).into());
             }
             let value = a.tensor("value")?.unwrap_or_else(|| ConstTensor::floats(vec![1], vec![0.0]));
             let n = numel(&dims);
             match value.data {
                 Data::Int(v) if v.len() == 1 => ConstTensor::ints(dims, vec![v[0]; n]),
                 Data::Float(v) if v.len() == 1 => ConstTensor::floats(dims, vec![v[0]; n]),
-                _ => return Err(E::Malformed("ConstantOfShape value must hold one number".into())),
+                _ => return Err(M::ConstantOfShapeValue.into()),
             }
         }
         op @ ("Add" | "Sub" | "Mul" | "Div") => arithmetic(op, &input(0)?, &input(1)?)?,
         _ => return Err(E::UnsupportedOp),
     };
-    let name = node.output.first().ok_or_else(|| E::Malformed("node without outputs".into()))?;
+    let name = node.output.first().ok_or(M::NodeWithoutOutputs)?;
     b.set_const(name, out)
 }
 
@@ -141,7 +136,7 @@ fn constant(a: &Attrs<'_>) -> Result<ConstTensor, E> {
     if let Some(v) = a.strings("value_strings")? {
         return Ok(ConstTensor { dims: vec![v.len()], data: Data::Str(v) });
     }
-    Err(E::Unsupported("Constant without a numeric value".into()))
+    Err(U::ConstantWithoutValue.into())
 }
 
 /// Numpy-broadcast arithmetic on two constants (integer when both are integers).
@@ -158,7 +153,7 @@ fn arithmetic(op: &str, x: &ConstTensor, y: &ConstTensor) -> Result<ConstTensor,
             } else if a == 1 {
                 Ok(b)
             } else {
-                Err(E::Malformed(format!("{op} of shapes {:?} and {:?}", x.dims, y.dims)))
+                Err(M::ConstantBroadcast { op: op.to_string(), x: x.dims.clone(), y: y.dims.clone() })
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -174,7 +169,7 @@ fn arithmetic(op: &str, x: &ConstTensor, y: &ConstTensor) -> Result<ConstTensor,
                 _ => a[i].checked_div(b[j]),
             })
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| E::Malformed(format!("integer {op} overflows or divides by zero")))?;
+            .ok_or_else(|| M::IntegerOverflow { op: op.to_string() })?;
         return Ok(ConstTensor::ints(dims, v));
     }
     let (a, b) = (x.as_f64()?, y.as_f64()?);

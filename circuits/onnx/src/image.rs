@@ -8,24 +8,24 @@ use super::builder::Builder;
 use super::lower::axis;
 use super::tensor::ConstTensor;
 use super::window;
-use super::ImportErrorKind as E;
+use super::{FloatValue, ImportErrorKind as E, MalformedKind as M, UnsupportedKind as U};
 use zkseal_circuits::model::op::Op;
 use zkseal_circuits::model::shape::ShapeError;
 
 pub(super) fn conv(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let a = Attrs(node);
     a.require_int("group", 1)?;
-    let w = b.const_input(node, 1)?.ok_or_else(|| E::Malformed("Conv without weights".into()))?.clone();
+    let w = b.const_input(node, 1)?.ok_or(M::Missing { op: "Conv", what: "weights" })?.clone();
     let [o, c, kh, kw] = w.dims.as_slice() else {
-        return Err(E::Unsupported(format!("Conv with weights of shape {:?} (2-D convolution only)", w.dims)));
+        return Err(U::ConvWeights(w.dims.clone()).into());
     };
     let x = b.shape().to_vec();
     if x.len() != 4 {
-        return Err(E::Unsupported(format!("Conv on an input of shape {x:?} (2-D convolution only)")));
+        return Err(U::ConvInput(x).into());
     }
     let kernel = [*kh as u32, *kw as u32];
     if window::kernel(&a)?.is_some_and(|k| k != kernel) {
-        return Err(E::Malformed("kernel_shape disagrees with the weights".into()));
+        return Err(M::KernelShapeMismatch.into());
     }
     // A preceding zero Pad becomes part of the convolution's own padding.
     let pre = b.pending_pad.take().unwrap_or([0; 4]);
@@ -48,9 +48,9 @@ pub(super) fn pool(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     a.require_int("storage_order", 0)?;
     let x = b.shape().to_vec();
     if x.len() != 4 {
-        return Err(E::Unsupported(format!("pooling on an input of shape {x:?} (2-D pooling only)")));
+        return Err(U::PoolInput(x).into());
     }
-    let kernel = window::kernel(&a)?.ok_or_else(|| E::Malformed("pooling without kernel_shape".into()))?;
+    let kernel = window::kernel(&a)?.ok_or(M::Missing { op: "pooling", what: "kernel_shape" })?;
     let window = window::resolve(&a, kernel, [x[2], x[3]])?;
     let op = if node.op_type == "MaxPool" {
         Op::MaxPool { window }
@@ -65,29 +65,29 @@ pub(super) fn pad(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let a = Attrs(node);
     let mode = a.string("mode")?.unwrap_or_else(|| "constant".into());
     if mode != "constant" {
-        return Err(E::Unsupported(format!("Pad mode '{mode}'")));
+        return Err(U::PadMode(mode).into());
     }
     if b.const_input(node, 3)?.is_some() {
-        return Err(E::Unsupported("Pad with explicit axes".into()));
+        return Err(U::PadAxes.into());
     }
     let pads = match a.ints("pads")? {
         Some(p) => p,
-        None => b.const_input(node, 1)?.ok_or_else(|| E::Malformed("Pad without pads".into()))?.as_i64()?,
+        None => b.const_input(node, 1)?.ok_or(M::Missing { op: "Pad", what: "pads" })?.as_i64()?,
     };
     let value = match b.const_input(node, 2)? {
         Some(t) => t.as_f64()?.first().copied().unwrap_or(0.0),
         None => a.float_or("value", 0.0)? as f64,
     };
     if value != 0.0 {
-        return Err(E::Unsupported(format!("Pad with value {value}")));
+        return Err(U::PadValue(FloatValue(value)).into());
     }
     // ONNX order: [x1_begin, x2_begin, x3_begin, x4_begin, x1_end, …] over [N, C, H, W].
     if b.shape().len() != 4 || pads.len() != 8 || [0, 1, 4, 5].iter().any(|&i| pads[i] != 0) {
-        return Err(E::Unsupported(format!("Pad {pads:?} (only zero padding of H and W of an image)")));
+        return Err(U::PadNotSpatial(pads).into());
     }
     let spatial = [pads[2], pads[3], pads[6], pads[7]];
     if spatial.iter().any(|&p| !(0..=u32::MAX as i64 / 2).contains(&p)) {
-        return Err(E::Unsupported(format!("Pad {pads:?} (negative or huge)")));
+        return Err(U::PadAmount(pads).into());
     }
     let mut acc = b.pending_pad.unwrap_or([0; 4]);
     for (t, p) in acc.iter_mut().zip(spatial) {
@@ -108,9 +108,7 @@ pub(super) fn reduce_mean(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let mut axes = axes.iter().map(|&v| axis(v, rank)).collect::<Result<Vec<_>, _>>()?;
     axes.sort_unstable();
     if rank != 4 || axes != [2, 3] {
-        return Err(E::Unsupported(format!(
-            "ReduceMean over axes {axes:?} of a tensor of rank {rank} (only H and W of an image)"
-        )));
+        return Err(U::ReduceMeanAxes { axes, rank }.into());
     }
     let channels = b.shape()[1];
     b.push(&node.name, Op::GlobalAvgPool, None, &[])?;

@@ -10,17 +10,21 @@
 mod attrs;
 mod builder;
 mod consts;
+mod error;
 mod image;
 mod lower;
 mod tensor;
 mod window;
 
 use onnx_protobuf::{Message, ModelProto};
-use thiserror::Error;
 
 use zkseal_circuits::format::{hex, Metadata};
 use zkseal_circuits::model::float::FloatModel;
-use zkseal_circuits::model::shape::ShapeError;
+
+pub use error::{
+    AttributeValue, DynamicShapeKind, FloatValue, GraphKind, ImportError, ImportErrorKind, MalformedKind, TooLargeKind,
+    UnsupportedKind,
+};
 
 /// Default-domain opsets the importer accepts (tested: 11–18).
 pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;
@@ -56,46 +60,6 @@ pub const SUPPORTED_OPS: &[&str] = &[
 /// Largest ONNX file read.
 pub const MAX_ONNX_BYTES: usize = 512 << 20;
 
-/// An import failure: the file, the node if there is one, what went wrong.
-#[derive(Debug, Error)]
-#[error("{file}: {at}{kind}")]
-pub struct ImportError {
-    pub file: String,
-    /// `node 'NAME' (OP): ` or empty.
-    pub at: String,
-    pub kind: ImportErrorKind,
-}
-
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ImportErrorKind {
-    #[error("not a valid ONNX protobuf: {0}")]
-    Protobuf(String),
-    #[error(
-        "unsupported op; zkseal imports {} (specs/onnx-import.md §4 gives their conditions) and strips a \
-         classifier head of {} (§6); re-export the model without this op",
-        SUPPORTED_OPS.join(", "),
-        builder::HEAD_OPS.join(", ")
-    )]
-    UnsupportedOp,
-    #[error("unsupported: {0}")]
-    Unsupported(String),
-    #[error("unsupported attribute {0}")]
-    UnsupportedAttribute(String),
-    #[error("malformed model: {0}")]
-    Malformed(String),
-    #[error("{0}")]
-    Graph(String),
-    #[error("dynamic or unknown shape: {0}")]
-    DynamicShape(String),
-    #[error("unsupported opset {0} (zkseal reads default-domain opsets 7 to 21)")]
-    Opset(i64),
-    #[error("too large: {0}")]
-    TooLarge(String),
-    #[error(transparent)]
-    Shape(#[from] ShapeError),
-}
-
 /// An imported model: float layers plus what `inspect` reports about the source.
 #[derive(Clone, Debug)]
 pub struct Imported {
@@ -105,9 +69,9 @@ pub struct Imported {
 
 /// Imports an ONNX file's bytes; `file` names it in errors.
 pub fn import_onnx(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
-    let err = |kind| ImportError { file: file.to_string(), at: String::new(), kind };
+    let err = |kind: ImportErrorKind| ImportError { file: file.to_string(), at: String::new(), kind };
     if bytes.len() > MAX_ONNX_BYTES {
-        return Err(err(ImportErrorKind::TooLarge(format!("{} bytes (limit {MAX_ONNX_BYTES})", bytes.len()))));
+        return Err(err(TooLargeKind::File { size: bytes.len(), limit: MAX_ONNX_BYTES }.into()));
     }
     let proto = ModelProto::parse_from_bytes(bytes).map_err(|e| err(ImportErrorKind::Protobuf(e.to_string())))?;
     let opset = proto
@@ -115,11 +79,11 @@ pub fn import_onnx(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
         .iter()
         .find(|o| o.domain.is_empty() || o.domain == "ai.onnx")
         .map(|o| o.version)
-        .ok_or_else(|| err(ImportErrorKind::Malformed("no default-domain opset_import".into())))?;
+        .ok_or_else(|| err(MalformedKind::NoOpset.into()))?;
     if !OPSETS.contains(&opset) {
         return Err(err(ImportErrorKind::Opset(opset)));
     }
-    let graph = proto.graph.as_ref().ok_or_else(|| err(ImportErrorKind::Malformed("model has no graph".into())))?;
+    let graph = proto.graph.as_ref().ok_or_else(|| err(MalformedKind::NoGraph.into()))?;
     let built = builder::build(graph).map_err(|(at, kind)| ImportError { file: file.to_string(), at, kind })?;
     let producer = [proto.producer_name.as_str(), proto.producer_version.as_str()]
         .iter()
@@ -138,5 +102,7 @@ pub fn import_onnx(bytes: &[u8], file: &str) -> Result<Imported, ImportError> {
     Ok(Imported { model: built.model, meta })
 }
 
+#[cfg(test)]
+mod error_tests;
 #[cfg(test)]
 mod tests;

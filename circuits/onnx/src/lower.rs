@@ -6,7 +6,7 @@ use super::attrs::Attrs;
 use super::builder::Builder;
 use super::image;
 use super::tensor::ConstTensor;
-use super::ImportErrorKind as E;
+use super::{ImportErrorKind as E, MalformedKind as M, UnsupportedKind as U};
 use zkseal_circuits::model::op::Op;
 use zkseal_circuits::model::shape::{broadcast_map, broadcasts_to, numel, ShapeError};
 
@@ -18,21 +18,21 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
     let a = Attrs(node);
     let name = node.name.as_str();
     if b.pending_pad.is_some() && !["Conv", "Pad", "Identity", "Cast", "Dropout"].contains(&node.op_type.as_str()) {
-        return Err(E::Unsupported("a Pad that does not feed a Conv".into()));
+        return Err(U::PadWithoutConv.into());
     }
     match node.op_type.as_str() {
         "Identity" => {}
         "Dropout" => {
             if let Some(t) = b.const_input(node, 2)? {
                 if t.as_i64()?.iter().any(|&v| v != 0) {
-                    return Err(E::Unsupported("Dropout in training mode".into()));
+                    return Err(U::DropoutTraining.into());
                 }
             }
         }
         "Cast" => {
             let to = a.int_or("to", 0)?;
             if !FLOAT_TYPES.contains(&to) {
-                return Err(E::Unsupported(format!("Cast of an activation to element type {to}")));
+                return Err(U::ActivationCast(to).into());
             }
         }
         "Shape" => return shape_of(b, node),
@@ -52,7 +52,7 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
             let axis = usize::try_from(if v < 0 { v + r } else { v })
                 .ok()
                 .filter(|&x| x <= shape.len())
-                .ok_or_else(|| E::Malformed(format!("Flatten axis {v} out of range")))?;
+                .ok_or(M::FlattenAxis(v))?;
             b.push_reshape(name, vec![numel(&shape[..axis]), numel(&shape[axis..])])?;
         }
         "Reshape" => reshape(b, node)?,
@@ -80,7 +80,7 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
         "Scaler" => {
             // ai.onnx.ml Scaler: y = (x − offset)·scale along the last axis.
             if b.shape().is_empty() {
-                return Err(E::Unsupported("Scaler on a scalar".into()));
+                return Err(U::ScalerOnScalar.into());
             }
             let n = *b.shape().last().expect("rank ≥ 1");
             let take = |v: Option<Vec<f32>>, default: f64| -> Result<Vec<f64>, E> {
@@ -88,7 +88,7 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
                     None => Ok(vec![default; n]),
                     Some(v) if v.len() == 1 => Ok(vec![v[0] as f64; n]),
                     Some(v) if v.len() == n => Ok(v.iter().map(|&x| x as f64).collect()),
-                    Some(v) => Err(E::Malformed(format!("Scaler parameter of length {}", v.len()))),
+                    Some(v) => Err(M::ScalerLength(v.len()).into()),
                 }
             };
             let scale = take(a.floats("scale")?, 1.0)?;
@@ -105,7 +105,7 @@ pub(super) fn lower(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result
 /// Normalizes a possibly negative axis for a tensor of `rank` (ONNX convention).
 pub(super) fn axis(v: i64, rank: usize) -> Result<usize, E> {
     let a = if v < 0 { v + rank as i64 } else { v };
-    usize::try_from(a).ok().filter(|&a| a < rank).ok_or_else(|| E::Malformed(format!("axis {v} out of range")))
+    usize::try_from(a).ok().filter(|&a| a < rank).ok_or_else(|| M::Axis(v).into())
 }
 
 fn shape_of(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
@@ -168,12 +168,12 @@ fn gemm(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     let (ta, tb) = (a.int_or("transA", 0)? != 0, a.int_or("transB", 0)? != 0);
     let c = b.const_input(node, 2)?.cloned();
     if b.shape().len() != 2 {
-        return Err(E::Malformed(format!("Gemm input of shape {:?} (must be 2-D)", b.shape())));
+        return Err(M::GemmInputShape(b.shape().to_vec()).into());
     }
     let transpose = Op::Transpose { perm: vec![1, 0] };
     match act_pos {
         0 => {
-            let w = b.const_input(node, 1)?.ok_or_else(|| E::Malformed("Gemm without B".into()))?.clone();
+            let w = b.const_input(node, 1)?.ok_or(M::Missing { op: "Gemm", what: "B" })?.clone();
             if ta {
                 b.push(name, transpose, None, &[])?;
             }
@@ -185,7 +185,7 @@ fn gemm(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
         }
         _ => {
             // Y = A'·B'  ⇔  Yᵀ = B'ᵀ·A'ᵀ: a Dense layer on B'ᵀ with W[m][k] = A'[m][k].
-            let w = b.const_input(node, 0)?.ok_or_else(|| E::Malformed("Gemm without A".into()))?.clone();
+            let w = b.const_input(node, 0)?.ok_or(M::Missing { op: "Gemm", what: "A" })?.clone();
             if !tb {
                 b.push(name, transpose.clone(), None, &[])?;
             }
@@ -206,12 +206,11 @@ fn gemm(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
 fn matmul(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     let name = node.name.as_str();
     if act_pos > 1 {
-        return Err(E::Malformed("MatMul with more than two inputs".into()));
+        return Err(M::MatMulTooManyInputs.into());
     }
-    let other =
-        b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("MatMul needs two inputs".into()))?.clone();
+    let other = b.const_input(node, 1 - act_pos)?.ok_or(M::MatMulOneInput)?.clone();
     if other.dims.len() != 2 {
-        return Err(E::Unsupported(format!("MatMul with a constant of rank {}", other.dims.len())));
+        return Err(U::MatMulConstantRank(other.dims.len()).into());
     }
     let (k, n) = (other.dims[0], other.dims[1]);
     if act_pos == 0 {
@@ -223,7 +222,7 @@ fn matmul(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     }
     // W·X with X of shape [k, cols]: (W·X)ᵀ = Xᵀ·Wᵀ.
     if b.shape().len() != 2 {
-        return Err(E::Unsupported("MatMul of a constant by an activation of rank other than 2".into()));
+        return Err(U::MatMulActivationRank.into());
     }
     let transpose = Op::Transpose { perm: vec![1, 0] };
     b.push(name, transpose.clone(), None, &[])?;
@@ -234,22 +233,20 @@ fn matmul(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
 }
 
 fn reshape(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
-    let target = b.const_input(node, 1)?.ok_or_else(|| E::Malformed("Reshape without shape".into()))?.as_i64()?;
+    let target = b.const_input(node, 1)?.ok_or(M::Missing { op: "Reshape", what: "shape" })?.as_i64()?;
     let allow_zero = Attrs(node).int_or("allowzero", 0)? != 0;
     let x = b.shape().to_vec();
     let mut out = Vec::with_capacity(target.len());
     let mut infer = None;
     for (i, &d) in target.iter().enumerate() {
         match d {
-            0 if !allow_zero => {
-                out.push(*x.get(i).ok_or_else(|| E::Malformed("Reshape copies a missing dimension".into()))?)
-            }
+            0 if !allow_zero => out.push(*x.get(i).ok_or(M::ReshapeCopiesMissing)?),
             -1 if infer.is_none() => {
                 infer = Some(i);
                 out.push(1);
             }
             d if d > 0 => out.push(d as usize),
-            _ => return Err(E::Malformed(format!("Reshape target {target:?}"))),
+            _ => return Err(M::ReshapeTarget(target).into()),
         }
     }
     if let Some(i) = infer {
@@ -265,13 +262,13 @@ fn reshape(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
 /// Shape after Squeeze (`insert == false`) or Unsqueeze of `axes`.
 pub(super) fn squeeze_shape(x: &[usize], axes: Option<Vec<i64>>, insert: bool) -> Result<Vec<usize>, E> {
     if insert {
-        let axes = axes.ok_or_else(|| E::Malformed("Unsqueeze without axes".into()))?;
+        let axes = axes.ok_or(M::Missing { op: "Unsqueeze", what: "axes" })?;
         let rank = x.len() + axes.len();
         let mut pos = axes.iter().map(|&v| axis(v, rank)).collect::<Result<Vec<_>, _>>()?;
         pos.sort_unstable();
         pos.dedup();
         if pos.len() != axes.len() {
-            return Err(E::Malformed("repeated Unsqueeze axis".into()));
+            return Err(M::RepeatedUnsqueezeAxis.into());
         }
         let mut rest = x.iter();
         return Ok((0..rank).map(|i| if pos.contains(&i) { 1 } else { *rest.next().expect("counted") }).collect());
@@ -281,7 +278,7 @@ pub(super) fn squeeze_shape(x: &[usize], axes: Option<Vec<i64>>, insert: bool) -
         Some(v) => v.iter().map(|&a| axis(a, x.len())).collect::<Result<_, _>>()?,
     };
     if drop.iter().any(|&i| x[i] != 1) {
-        return Err(E::Malformed("Squeeze of a dimension that is not 1".into()));
+        return Err(M::SqueezeNotOne.into());
     }
     Ok(x.iter().enumerate().filter(|(i, _)| !drop.contains(i)).map(|(_, &d)| d).collect())
 }
@@ -303,33 +300,29 @@ fn batch_norm(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     a.require_int("training_mode", 0)?;
     a.require_int("spatial", 1)?;
     let eps = a.float_or("epsilon", 1e-5)? as f64;
-    let get = |i: usize| -> Result<Vec<f64>, E> {
-        b.const_input(node, i)?.ok_or_else(|| E::Malformed(format!("BatchNormalization input {i} missing")))?.as_f64()
-    };
+    let get =
+        |i: usize| -> Result<Vec<f64>, E> { b.const_input(node, i)?.ok_or(M::MissingBatchNormInput(i))?.as_f64() };
     let (scale, bias, mean, var) = (get(1)?, get(2)?, get(3)?, get(4)?);
     if b.shape().len() < 2 {
-        return Err(E::Malformed("BatchNormalization on a tensor of rank < 2".into()));
+        return Err(M::BatchNormRank.into());
     }
     // y = (x − mean)/√(var + eps)·scale + bias = x·m + c
     let m: Vec<f64> = scale.iter().zip(&var).map(|(s, v)| s / (v + eps).sqrt()).collect();
     let c: Vec<f64> = bias.iter().zip(&mean).zip(&m).map(|((bb, mu), m)| bb - mu * m).collect();
     if [scale.len(), bias.len(), mean.len()].iter().any(|&l| l != var.len()) {
-        return Err(E::Malformed("BatchNormalization parameters of different lengths".into()));
+        return Err(M::BatchNormLengths.into());
     }
     per_axis(b, &node.name, 1, &m, &c)
 }
 
 fn elementwise(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), E> {
     if act_pos > 1 || node.input.len() != 2 {
-        return Err(E::Malformed(format!("{} takes two inputs", node.op_type)));
+        return Err(M::BinaryArity(node.op_type.clone()).into());
     }
-    let k = b.const_input(node, 1 - act_pos)?.ok_or_else(|| E::Malformed("binary op with one input".into()))?;
+    let k = b.const_input(node, 1 - act_pos)?.ok_or(M::BinaryOneInput)?;
     let shape = b.shape().to_vec();
     if !broadcasts_to(&k.dims, &shape) {
-        return Err(E::Unsupported(format!(
-            "a constant of shape {:?} that broadcasting would enlarge the activation {shape:?} with",
-            k.dims
-        )));
+        return Err(U::EnlargingBroadcast { constant: k.dims.clone(), activation: shape }.into());
     }
     let v = k.as_f64()?;
     let full: Vec<f64> = broadcast_map(&k.dims, &shape).into_iter().map(|i| v[i]).collect();
@@ -340,8 +333,8 @@ fn elementwise(b: &mut Builder, node: &NodeProto, act_pos: usize) -> Result<(), 
         ("Sub", _) => (full.iter().map(|_| -1.0).collect(), full),
         ("Mul", _) => (full, zeros),
         ("Div", 0) if full.iter().all(|&v| v != 0.0) => (full.iter().map(|v| 1.0 / v).collect(), zeros),
-        ("Div", 0) => return Err(E::Malformed("division by a zero constant".into())),
-        _ => return Err(E::Unsupported("division by an activation".into())),
+        ("Div", 0) => return Err(M::DivisionByZero.into()),
+        _ => return Err(U::DivisionByActivation.into()),
     };
     b.elementwise(&node.name, m, c)
 }

@@ -5,7 +5,7 @@ use onnx_protobuf::tensor_proto::{DataLocation, DataType};
 use onnx_protobuf::TensorProto;
 use protobuf::Enum;
 
-use super::ImportErrorKind as E;
+use super::{ImportErrorKind as E, MalformedKind as M, TooLargeKind, UnsupportedKind as U};
 use zkseal_circuits::model::shape::{numel, MAX_RANK, MAX_TENSOR_ELEMENTS};
 
 /// A constant's values: reals (as `f64`), integers or strings.
@@ -45,7 +45,7 @@ impl ConstTensor {
         match &self.data {
             Data::Float(v) => Ok(v.clone()),
             Data::Int(v) => Ok(v.iter().map(|&x| x as f64).collect()),
-            Data::Str(_) => Err(E::Malformed("expected a numeric constant, found strings".into())),
+            Data::Str(_) => Err(M::NotNumeric.into()),
         }
     }
 
@@ -56,7 +56,7 @@ impl ConstTensor {
             Data::Float(v) if v.iter().all(|x| x.fract() == 0.0 && x.abs() < 9.0e15) => {
                 Ok(v.iter().map(|&x| x as i64).collect())
             }
-            _ => Err(E::Malformed("expected an integer constant".into())),
+            _ => Err(M::NotInteger.into()),
         }
     }
 
@@ -73,14 +73,12 @@ impl ConstTensor {
 /// Checks an ONNX dims list and converts it.
 pub fn dims_of(dims: &[i64]) -> Result<Vec<usize>, E> {
     if dims.len() > MAX_RANK {
-        return Err(E::TooLarge(format!("constant of rank {}", dims.len())));
+        return Err(TooLargeKind::ConstantRank(dims.len()).into());
     }
-    let dims = dims
-        .iter()
-        .map(|&d| usize::try_from(d).map_err(|_| E::Malformed(format!("negative dimension {d}"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    let dims =
+        dims.iter().map(|&d| usize::try_from(d).map_err(|_| M::NegativeDimension(d))).collect::<Result<Vec<_>, _>>()?;
     if numel(&dims) > MAX_TENSOR_ELEMENTS {
-        return Err(E::TooLarge(format!("constant of shape {dims:?}")));
+        return Err(TooLargeKind::ConstantShape(dims).into());
     }
     Ok(dims)
 }
@@ -88,17 +86,18 @@ pub fn dims_of(dims: &[i64]) -> Result<Vec<usize>, E> {
 /// Decodes a `TensorProto`.
 pub fn decode(t: &TensorProto) -> Result<ConstTensor, E> {
     if t.data_location.enum_value() == Ok(DataLocation::EXTERNAL) || !t.external_data.is_empty() {
-        return Err(E::Unsupported(format!("tensor '{}' stores its data in an external file", t.name)));
+        return Err(U::ExternalData(t.name.clone()).into());
     }
     if t.segment.is_some() {
-        return Err(E::Unsupported(format!("tensor '{}' is segmented", t.name)));
+        return Err(U::Segmented(t.name.clone()).into());
     }
     let dims = dims_of(&t.dims)?;
     let n = numel(&dims);
     let raw = &t.raw_data;
     let dt = t.data_type;
-    let ty = DataType::from_i32(dt).ok_or_else(|| E::Malformed(format!("unknown data type {dt}")))?;
-    let wrong_len = |got: usize| E::Malformed(format!("tensor '{}' has {got} values for shape {dims:?}", t.name));
+    let ty = DataType::from_i32(dt).ok_or(M::UnknownDataType(dt))?;
+    let wrong_len =
+        |values: usize| E::Malformed(M::TensorLength { tensor: t.name.clone(), values, dims: dims.clone() });
     // Raw data is little-endian, `size` bytes per element.
     let from_raw = |size: usize| -> Result<Option<Vec<&[u8]>>, E> {
         if raw.is_empty() {
@@ -159,7 +158,7 @@ pub fn decode(t: &TensorProto) -> Result<ConstTensor, E> {
             check(t.string_data.len())?;
             Data::Str(t.string_data.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
         }
-        other => return Err(E::Unsupported(format!("tensor '{}' has data type {other:?}", t.name))),
+        other => return Err(U::TensorDataType { tensor: t.name.clone(), data_type: other }.into()),
     };
     Ok(ConstTensor { dims, data })
 }

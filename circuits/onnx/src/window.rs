@@ -1,14 +1,14 @@
 //! Conv / pool window attributes → an explicit `Window2d` (`auto_pad` resolved).
 
 use super::attrs::Attrs;
-use super::ImportErrorKind as E;
+use super::{AttributeValue, ImportErrorKind as E, MalformedKind as M, UnsupportedKind as U};
 use zkseal_circuits::model::op::Window2d;
 
-fn pair(v: Vec<i64>, what: &str) -> Result<[u32; 2], E> {
+fn pair(v: Vec<i64>, attribute: &'static str) -> Result<[u32; 2], E> {
     match v.as_slice() {
         [a, b] if *a > 0 && *b > 0 && *a <= u32::MAX as i64 && *b <= u32::MAX as i64 => Ok([*a as u32, *b as u32]),
-        [_, _] => Err(E::Malformed(format!("{what} must be positive, got {v:?}"))),
-        _ => Err(E::Unsupported(format!("{what} {v:?}: only 2-D windows are supported"))),
+        [_, _] => Err(M::NotPositive { attribute, value: v }.into()),
+        _ => Err(U::WindowRank { attribute, value: v }.into()),
     }
 }
 
@@ -27,7 +27,7 @@ pub fn resolve(a: &Attrs<'_>, kernel: [u32; 2], in_hw: [usize; 2]) -> Result<Win
             Some(p) if p.len() == 4 && p.iter().all(|&v| (0..=u32::MAX as i64).contains(&v)) => {
                 [p[0] as u32, p[1] as u32, p[2] as u32, p[3] as u32]
             }
-            Some(p) => return Err(E::Malformed(format!("pads {p:?} (expected 4 non-negative values)"))),
+            Some(p) => return Err(M::Pads(p).into()),
         },
         "VALID" => [0; 4],
         "SAME_UPPER" | "SAME_LOWER" => {
@@ -46,7 +46,9 @@ pub fn resolve(a: &Attrs<'_>, kernel: [u32; 2], in_hw: [usize; 2]) -> Result<Win
             }
             p
         }
-        other => return Err(E::UnsupportedAttribute(format!("auto_pad={other}"))),
+        other => {
+            return Err(E::UnsupportedAttribute { name: "auto_pad", value: AttributeValue::Str(other.to_string()) })
+        }
     };
     Ok(Window2d { kernel, stride, pads, ceil_mode })
 }

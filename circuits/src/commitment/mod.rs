@@ -94,19 +94,31 @@ pub fn bytes32_fields(b: &[u8; 32]) -> [Fr; 2] {
     [Fr::from_be_bytes_mod_order(&b[..16]), Fr::from_be_bytes_mod_order(&b[16..])]
 }
 
-/// The header absorbed before the packed weights.
-pub fn header(arch_digest: &[u8; 32], salt: &Salt, packed: usize) -> Vec<Fr> {
-    let [arch_hi, arch_lo] = bytes32_fields(arch_digest);
-    let [salt_hi, salt_lo] = bytes32_fields(&salt.0);
-    vec![
-        Fr::from_be_bytes_mod_order(DOMAIN_TAG),
-        Fr::from(COMMITMENT_VERSION),
-        arch_hi,
-        arch_lo,
-        salt_hi,
-        salt_lo,
-        Fr::from(packed as u64),
+/// Elements of the header absorbed before the packed weights.
+pub const HEADER_LEN: usize = 7;
+/// Positions in the header of the salt's two halves (high, low): its only secret elements.
+pub const SALT_AT: [usize; 2] = [4, 5];
+
+/// The header, field-agnostic: `tag, version, arch_hi, arch_lo, salt_hi, salt_lo, count`,
+/// each an integer below 2^128 (big-endian bytes for the tag and the 16-byte halves), so
+/// the same element in every field a backend commits in. The one definition of the layout.
+pub fn header_integers(arch_digest: &[u8; 32], salt: &[u8; 32], packed: usize) -> [u128; HEADER_LEN] {
+    let be = |b: &[u8]| b.iter().fold(0u128, |acc, &x| acc << 8 | x as u128);
+    const { assert!(DOMAIN_TAG.len() <= 16) };
+    [
+        be(DOMAIN_TAG),
+        COMMITMENT_VERSION as u128,
+        be(&arch_digest[..16]),
+        be(&arch_digest[16..]),
+        be(&salt[..16]),
+        be(&salt[16..]),
+        packed as u128,
     ]
+}
+
+/// The header absorbed before the packed weights, in BN254.
+pub fn header(arch_digest: &[u8; 32], salt: &Salt, packed: usize) -> Vec<Fr> {
+    header_integers(arch_digest, &salt.0, packed).map(Fr::from).to_vec()
 }
 
 /// The chained Poseidon hash of `fields` (see the module docs).

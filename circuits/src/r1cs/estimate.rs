@@ -5,12 +5,9 @@
 //! that it equals the synthesized count for every bundled model.
 
 use super::{clip, pool, range, rescale, Costs, Scheme};
-use crate::commitment::{packing_plan, value_widths, CHUNK};
+use crate::commitment::{packing_plan, value_widths, CHUNK, HEADER_LEN};
 use crate::model::op::{Op, PlaneWindow, UnweightedOp, WeightedOp, Window2d};
 use crate::quant::arch::{Architecture, LayerStep};
-
-/// Header elements hashed before the packed weights (`commitment::header`).
-const HEADER_FIELDS: usize = 7;
 
 /// Number of constraints of `arch`'s circuit for `inferences` inferences per proof.
 pub fn constraint_count(arch: &Architecture, scheme: Scheme, inferences: usize) -> u64 {
@@ -98,7 +95,7 @@ fn pool_cost(window: &Window2d, x: &[usize], y: &[usize], window_cost: impl Fn(&
 fn poseidon_cost(arch: &Architecture) -> u64 {
     let widths = value_widths(arch);
     let packed = packing_plan(&widths).len() as u64;
-    let calls = (HEADER_FIELDS as u64 + packed).div_ceil(CHUNK as u64);
+    let calls = (HEADER_LEN as u64 + packed).div_ceil(CHUNK as u64);
     widths.iter().map(|&w| range::cost(w) as u64).sum::<u64>() + 471 * calls + 3 * packed + 3 + 1
 }
 
