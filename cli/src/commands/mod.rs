@@ -20,6 +20,7 @@ use zkseal_prover::resources::check_machine;
 use zkseal_prover::setup::circuit_scheme;
 use zkseal_verifier::{CommitmentScheme, KeyHeader};
 
+use crate::backend::Backend;
 use crate::files::{read_limited, read_prefix};
 
 /// Largest proving key read.
@@ -54,10 +55,9 @@ pub enum BackendArg {
     Halo2,
 }
 
-/// Whether the file at `path` is a halo2 key (by its magic).
+/// Whether the file at `path` is a halo2 key (`Backend::of_key`).
 pub fn is_halo2_key(path: &Path) -> Result<bool> {
-    let magic = zkseal_halo2::keys::MAGIC;
-    Ok(read_prefix(path, magic.len())? == magic)
+    Ok(Backend::of_key(path)? == Backend::Halo2)
 }
 
 /// Reads and decodes the proving key for `arch`. Its header (the first bytes) is
