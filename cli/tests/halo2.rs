@@ -69,6 +69,18 @@ fn halo2_flow_and_exit_codes() {
     assert_eq!(bundle["backend"], "halo2-ipa-pasta");
     assert_eq!(f.verify("k1/verifying.key", "proof.json"), (0, String::new()));
 
+    // The key decides the backend: a halo2 bundle against a Groth16 key of the same
+    // architecture and record, and a Groth16 bundle against the halo2 key, are malformed.
+    ok(&["setup", p(&zka), "--scheme", "poseidon", "-o", p(&f.path("g"))]);
+    let (c, err) = f.verify("g/verifying.key", "proof.json");
+    assert!(c == 2 && err.contains("unsupported backend 'halo2-ipa-pasta'"), "{c}: {err}");
+    let g_pk = f.path("g/proving.key");
+    let g_out = f.path("g_proof.json");
+    ok(&["prove", p(&zkq), "--pk", p(&g_pk), "--salt", p(&salt), "--input", p(&input), "-o", p(&g_out)]);
+    assert_eq!(f.verify("g/verifying.key", "g_proof.json"), (0, String::new()));
+    let (c, err) = f.verify("k1/verifying.key", "g_proof.json");
+    assert!(c == 2 && err.contains("unsupported backend 'groth16-bn254'"), "{c}: {err}");
+
     // Refused before proving: another backend named; nothing written.
     let (c, err) = prove("no.json", &["--backend", "groth16"]);
     assert!(c != 0 && err.contains("halo2 key"), "{err}");
