@@ -139,24 +139,10 @@ fn every_op_fixture_satisfies_its_circuit() {
         let t = trace(&model, x);
         let c = commit(&model.arch, &model.architecture_digest(), &model.weights, &salt);
         for scheme in SCHEMES {
-            let cs = ConstraintSystem::<Fr>::new_ref();
-            let witness = CircuitWitness {
-                weights: &model.weights,
-                salt: &salt,
-                traces: std::slice::from_ref(&t),
-                commitment: c,
-            };
-            let circuit = ModelCircuit {
-                arch: &model.arch,
-                arch_digest: model.architecture_digest(),
-                scheme,
-                inferences: 1,
-                witness: Some(witness),
-            };
-            circuit.generate_constraints(cs.clone()).expect("honest witness synthesizes");
-            assert!(cs.is_satisfied().unwrap(), "{name} {scheme:?}: honest witness");
+            let (ok, n) = satisfied(scheme, &model, &model, &t, c, &salt).expect("honest witness synthesizes");
+            assert!(ok, "{name} {scheme:?}: honest witness");
             let estimate = zkseal_circuits::r1cs::estimate::constraint_count(&model.arch, scheme, 1);
-            assert_eq!(cs.num_constraints() as u64, estimate, "{name} {scheme:?}: the estimate");
+            assert_eq!(n as u64, estimate, "{name} {scheme:?}: the estimate");
         }
     }
 }

@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::{json, Value};
 use zkseal_circuits::input::{parse_input, parse_jsonl};
 use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{argmax, OutputKind};
+use zkseal_circuits::quant::quantize::OutputKind;
 use zkseal_circuits::Model;
 
 use super::load_model;
@@ -121,20 +121,17 @@ fn infer_one(model: &Model, values: &[f64]) -> Result<Value> {
         "output_scale": spec.scale,
     });
     // What the output means decides what is shown: an argmax of one value is always 0.
-    let decided = match OutputKind::of(output.len(), &model.meta.stripped_head) {
-        OutputKind::Classes => {
-            let best = argmax(trace.output());
-            result["argmax"] = json!(best);
-            Some(best)
-        }
-        OutputKind::Binary => {
-            let class = usize::from(trace.output().first().is_some_and(|&v| v > 0));
+    // Dequantizing keeps order and sign, so the floats decide as the integers would.
+    let kind = OutputKind::of(output.len(), &model.meta.stripped_head);
+    let decided = kind.decision(&output);
+    match (kind, decided) {
+        (OutputKind::Classes, Some(best)) => result["argmax"] = json!(best),
+        (OutputKind::Binary, Some(class)) => {
             result["class"] = json!(class);
-            result["probability"] = json!(1.0 / (1.0 + (-output.first().copied().unwrap_or(0.0)).exp()));
-            Some(class)
+            result["probability"] = json!(1.0 / (1.0 + (-output[0]).exp()));
         }
-        OutputKind::Value => None,
-    };
+        _ => {}
+    }
     if let Some(label) = decided.and_then(|i| model.meta.class_labels.get(i)) {
         result["label"] = json!(label);
     }

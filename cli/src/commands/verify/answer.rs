@@ -65,14 +65,34 @@ impl<'a> Answer<'a> {
         self.v.output_float.chunks(self.n_out.max(1))
     }
 
-    /// Each inference's argmax: the lowest index of its largest output integer.
-    fn argmax(&self) -> Vec<usize> {
-        self.v.output.chunks(self.n_out.max(1)).map(|o| (0..o.len()).rev().max_by_key(|&i| o[i]).unwrap_or(0)).collect()
+    /// Each inference's decided class: a binary classifier's is 1 when its logit's
+    /// integer is above 0, else 0; otherwise the argmax, the lowest index of the largest
+    /// output integer.
+    fn decision(&self) -> Vec<usize> {
+        self.v
+            .output
+            .chunks(self.n_out.max(1))
+            .map(|o| match self.binary {
+                true => usize::from(o[0] > 0),
+                false => (0..o.len()).rev().max_by_key(|&i| o[i]).unwrap_or(0),
+            })
+            .collect()
     }
 
-    /// A binary classifier's class per inference: 1 when its logit's integer is above 0.
-    fn class(&self) -> Vec<usize> {
-        self.v.output.iter().map(|&q| usize::from(q > 0)).collect()
+    /// What the decision is called: `class` (binary), `argmax` (several outputs), or
+    /// none for one value.
+    fn decision_name(&self) -> Option<&'static str> {
+        match (self.binary, self.n_out) {
+            (true, _) => Some("class"),
+            (false, 1) => None,
+            (false, _) => Some("argmax"),
+        }
+    }
+
+    /// Each inference's label, when the record's labels apply and there is a decision.
+    fn labels(&self, decision: &[usize]) -> Option<Vec<&'a String>> {
+        let labels = self.labels.filter(|_| self.decision_name().is_some())?;
+        Some(decision.iter().map(|&i| &labels[i]).collect())
     }
 
     fn input(&self) -> Vec<f64> {
@@ -106,21 +126,15 @@ pub(super) fn client_json(a: &Answer<'_>) -> Map<String, Value> {
     out.insert("input".into(), json!(a.input()));
     out.insert("input_int".into(), json!(v.input));
     out.insert("input_scale".into(), json!(v.input_scale));
+    let decision = a.decision();
     if a.n_out == 1 {
         out.insert("value".into(), json!(v.output_float));
-        if a.binary {
-            let class = a.class();
-            if let Some(labels) = a.labels {
-                out.insert("label".into(), json!(class.iter().map(|&i| &labels[i]).collect::<Vec<_>>()));
-            }
-            out.insert("class".into(), json!(class));
-        }
-    } else {
-        let argmax = a.argmax();
-        if let Some(labels) = a.labels {
-            out.insert("label".into(), json!(argmax.iter().map(|&i| &labels[i]).collect::<Vec<_>>()));
-        }
-        out.insert("argmax".into(), json!(argmax));
+    }
+    if let Some(key) = a.decision_name() {
+        out.insert(key.into(), json!(decision));
+    }
+    if let Some(labels) = a.labels(&decision) {
+        out.insert("label".into(), json!(labels));
     }
     if let Some((function, values)) = a.probability() {
         out.insert("probability".into(), json!({ "function": function, "values": values, "proven": false }));
@@ -134,22 +148,19 @@ pub(super) fn client_text(a: &Answer<'_>) -> Vec<String> {
     let v = a.v;
     let b = v.inferences as usize;
     let n_in = v.input.len() / b;
-    let (input, argmax, probability) = (a.input(), a.argmax(), a.probability());
+    let (input, decision, probability) = (a.input(), a.decision(), a.probability());
     let mut lines = Vec::new();
     for (k, output) in a.outputs().enumerate() {
         let at = if b > 1 { format!("inference {k}: ") } else { String::new() };
         lines.push(format!("{at}input: {}", json!(input[k * n_in..(k + 1) * n_in])));
-        let i = argmax[k];
+        let i = decision[k];
+        let label = a.labels.map_or(String::new(), |l| format!(" (label {})", json!(l[i])));
         if a.n_out == 1 {
             lines.push(format!("{at}value: {}", output[0]));
-            if a.binary {
-                let c = usize::from(v.output[k] > 0);
-                let label = a.labels.map_or(String::new(), |l| format!(" (label {})", json!(l[c])));
-                lines.push(format!("{at}class: {c}{label} (the logit's sign)"));
-            }
-        } else {
-            let label = a.labels.map_or(String::new(), |l| format!(" (label {})", json!(l[i])));
-            lines.push(format!("{at}argmax: {i}{label}"));
+        }
+        if let Some(name) = a.decision_name() {
+            let why = if a.binary { " (the logit's sign)" } else { "" };
+            lines.push(format!("{at}{name}: {i}{label}{why}"));
         }
         if let Some((function, p)) = &probability {
             let p = &p[k * a.n_out..(k + 1) * a.n_out];
