@@ -10,7 +10,7 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::rngs::OsRng;
 use zkseal_benches::{quantized_model, test_samples};
-use zkseal_circuits::format::hex;
+use zkseal_core::format::hex;
 use zkseal_prover::commit::{commitment_record, fresh_salt};
 use zkseal_prover::prove::prove;
 use zkseal_prover::setup::setup;

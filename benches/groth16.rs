@@ -11,13 +11,14 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::rngs::OsRng;
 use zkseal_benches::{quantized_model, test_sample, MODELS};
-use zkseal_circuits::commitment::{commit, Salt};
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_core::commitment::Salt;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
 use zkseal_prover::commit::{commitment_record, fresh_salt};
 use zkseal_prover::prove::Prover;
 use zkseal_prover::relation::Relation;
 use zkseal_prover::setup::{circuit_scheme, setup};
+use zkseal_r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_r1cs::commitment::commit;
 use zkseal_verifier::{CommitmentScheme, Verifier};
 
 /// The Poseidon scheme's models (its circuits are 5–10× larger; two suffice to compare).

@@ -14,9 +14,9 @@ use pasta_curves::EqAffine;
 use rand::rngs::OsRng;
 use zkseal_benches::{quantized_model, test_sample};
 use zkseal_halo2::keys::setup;
-use zkseal_halo2::prove::Halo2Prover;
-use zkseal_halo2::verify::Halo2Verifier;
 use zkseal_prover::commit::{commitment_record, fresh_salt};
+use zkseal_prover::halo2::Halo2Prover;
+use zkseal_verifier_halo2::Halo2Verifier;
 
 /// `torch_mlp` has mlp_small's shape (64-32-16-10); `torch_cnn` is the largest fixture.
 const MODELS: [&str; 3] = ["torch_mlp", "torch_cnn_s2", "torch_cnn"];

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use zkseal_circuits::input::{parse_jsonl, parse_samples};
-use zkseal_circuits::quant::quantize::{calibrate, quantize};
-use zkseal_circuits::{Model, QuantConfig};
+use zkseal_core::input::{parse_jsonl, parse_samples};
+use zkseal_core::quant::quantize::{calibrate, quantize};
+use zkseal_core::{Model, QuantConfig};
 use zkseal_onnx::import_onnx;
 
 /// The bundled models, by file stem under `tests/data/models`.

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use zkseal_benches::{calibration_samples, model_bytes, quantized_model, test_sample, MODELS};
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{calibrate, quantize};
-use zkseal_circuits::{Model, QuantConfig};
+use zkseal_core::quant::eval::{evaluate, quantize_input};
+use zkseal_core::quant::quantize::{calibrate, quantize};
+use zkseal_core::{Model, QuantConfig};
 use zkseal_onnx::import_onnx;
 
 /// Everything a bench needs for one model, prepared untimed.

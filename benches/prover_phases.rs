@@ -22,15 +22,15 @@ use ark_poly::GeneralEvaluationDomain;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::rngs::OsRng;
 use zkseal_benches::{quantized_model, test_sample, MODELS};
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::Scheme;
-use zkseal_circuits::Model;
+use zkseal_core::commitment::Salt;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
+use zkseal_core::Model;
 use zkseal_prover::commit::fresh_salt;
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::relation::Relation;
 use zkseal_prover::setup::setup;
+use zkseal_r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_r1cs::Scheme;
 use zkseal_verifier::CommitmentScheme;
 
 fn bench(c: &mut Criterion) {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkseal_circuits::commitment::Salt;
+use zkseal_core::commitment::Salt;
 use zkseal_prover::batch::{prove_batch, BatchLine};
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::keys::ProvingKeyFile;

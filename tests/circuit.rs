@@ -6,11 +6,12 @@
 
 use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
-use zkseal_circuits::commitment::{commit, Salt};
-use zkseal_circuits::quant::eval::{evaluate, quantize_input, Trace};
-use zkseal_circuits::r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::Scheme;
-use zkseal_circuits::Model;
+use zkseal_core::commitment::Salt;
+use zkseal_core::quant::eval::{evaluate, quantize_input, Trace};
+use zkseal_core::Model;
+use zkseal_r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
+use zkseal_r1cs::commitment::commit;
+use zkseal_r1cs::Scheme;
 
 const SCHEMES: [Scheme; 2] = [Scheme::Lego, Scheme::Poseidon];
 use zkseal_tests::{digits_model, digits_test, DIGITS_MODELS};
@@ -100,8 +101,8 @@ fn a_forged_output_is_refused() {
 
 #[test]
 fn the_size_estimate_is_exact() {
-    use zkseal_circuits::quant::quantize::{calibrate, quantize, synthetic_samples};
-    use zkseal_circuits::r1cs::estimate::{self, constraint_count};
+    use zkseal_core::quant::quantize::{calibrate, quantize, synthetic_samples};
+    use zkseal_r1cs::estimate::{self, constraint_count};
     for name in DIGITS_MODELS {
         let (_, model) = digits_model(name);
         for scheme in SCHEMES {
@@ -115,8 +116,8 @@ fn the_size_estimate_is_exact() {
         let m = zkseal_tests::import(&format!("ops/{name}.onnx")).model;
         let n = m.input_shape.iter().product();
         let cal = calibrate(&m, &synthetic_samples(16, n)).unwrap();
-        let (arch, _) = quantize(&m, &cal, &zkseal_circuits::QuantConfig::default()).unwrap();
-        let digest = zkseal_circuits::format::architecture_digest(&arch);
+        let (arch, _) = quantize(&m, &cal, &zkseal_core::QuantConfig::default()).unwrap();
+        let digest = zkseal_core::format::architecture_digest(&arch);
         for scheme in SCHEMES {
             assert_eq!(
                 constraint_count(&arch, scheme, 1),
@@ -141,7 +142,7 @@ fn every_op_fixture_satisfies_its_circuit() {
         for scheme in SCHEMES {
             let (ok, n) = satisfied(scheme, &model, &model, &t, c, &salt).expect("honest witness synthesizes");
             assert!(ok, "{name} {scheme:?}: honest witness");
-            let estimate = zkseal_circuits::r1cs::estimate::constraint_count(&model.arch, scheme, 1);
+            let estimate = zkseal_r1cs::estimate::constraint_count(&model.arch, scheme, 1);
             assert_eq!(n as u64, estimate, "{name} {scheme:?}: the estimate");
         }
     }

@@ -3,18 +3,18 @@
 //! tampering is refused, and the verifying keys are the golden ones.
 
 use halo2_proofs::dev::MockProver;
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::format::architecture_digest;
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::Model;
+use zkseal_core::commitment::Salt;
+use zkseal_core::format::architecture_digest;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
+use zkseal_core::Model;
 use zkseal_halo2::circuit::{instance, ModelCircuit, Witness};
 use zkseal_halo2::keys::{min_k, setup, KeyError, KeyFile};
-use zkseal_halo2::prove::Halo2Prover;
-use zkseal_halo2::verify::Halo2Verifier;
 use zkseal_halo2::{commitment, fe, fp_hex};
 use zkseal_prover::commit::commitment_record;
+use zkseal_prover::halo2::Halo2Prover;
 use zkseal_tests::{data, digits_model, digits_test, op_fixture, op_fixture_names, op_model};
 use zkseal_verifier::{Opened, ProofBundle, VerifyError};
+use zkseal_verifier_halo2::Halo2Verifier;
 
 const MODELS: [&str; 7] = ["torch_mlp", "sklearn_mlp", "sklearn_mlp2", "tf_mlp", "torch_cnn", "torch_cnn_s2", "tf_cnn"];
 
@@ -63,7 +63,7 @@ fn other_weights_or_salt_do_not_open_the_commitment() {
     let digest = architecture_digest(arch);
     let salt = Salt([5; 32]);
     let c = commitment::commit(arch, &digest, &model.weights, &salt);
-    let holds = |weights: &zkseal_circuits::quant::arch::Weights, salt: &Salt| {
+    let holds = |weights: &zkseal_core::quant::arch::Weights, salt: &Salt| {
         let y = evaluate(arch, weights, &x).unwrap().output().to_vec();
         let circuit =
             ModelCircuit { arch, arch_digest: digest, inferences: 1, witness: Some(Witness { weights, salt }) };
@@ -110,7 +110,7 @@ fn every_model_proves_verifies_and_has_its_golden_key() {
         verifier.verify(&bundle).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut wrong = bundle.clone();
         wrong.output[0] += 1;
-        wrong.output_float = zkseal_circuits::quant::eval::dequantize(model.arch.output(), &wrong.output);
+        wrong.output_float = zkseal_core::quant::eval::dequantize(model.arch.output(), &wrong.output);
         assert_eq!(verifier.verify(&wrong), Err(VerifyError::ProofCheckFailed), "{name}: changed output");
         let file = KeyFile::from_bytes(&key).unwrap();
         keys.insert(
@@ -138,7 +138,7 @@ fn every_tampering_is_refused() {
     verifier.verify(&bundle).expect("honest");
     let rejects = |b: &ProofBundle, why: &str| assert!(verifier.verify(b).is_err(), "{why} accepted");
     let dq =
-        |b: &mut ProofBundle| b.output_float = zkseal_circuits::quant::eval::dequantize(model.arch.output(), &b.output);
+        |b: &mut ProofBundle| b.output_float = zkseal_core::quant::eval::dequantize(model.arch.output(), &b.output);
 
     let mut b = bundle.clone();
     b.input[3] += 1;
@@ -172,18 +172,18 @@ fn every_tampering_is_refused() {
         let mut p = proof.clone();
         p[at] ^= 0x20;
         let mut b = bundle.clone();
-        b.proof = zkseal_circuits::format::hex(&p);
+        b.proof = zkseal_core::format::hex(&p);
         rejects(&b, &format!("proof byte {at} flipped"));
     }
     for len in [0, 1, 32, proof.len() / 2, proof.len() - 1] {
         let mut b = bundle.clone();
-        b.proof = zkseal_circuits::format::hex(&proof[..len]);
+        b.proof = zkseal_core::format::hex(&proof[..len]);
         rejects(&b, &format!("proof truncated to {len}"));
     }
     // One encoding per proof: any byte appended is refused, whatever its value.
     for tail in [&[0u8][..], &[0xff], &[0, 0, 0, 0], &proof[..64]] {
         let mut b = bundle.clone();
-        b.proof = zkseal_circuits::format::hex(&[&proof[..], tail].concat());
+        b.proof = zkseal_core::format::hex(&[&proof[..], tail].concat());
         let refused = verifier.verify(&b).expect_err("a proof with bytes appended verified");
         assert!(refused.is_malformed() && refused.to_string().contains("after its end"), "{refused}");
     }
@@ -204,7 +204,7 @@ fn every_tampering_is_refused() {
     mixed.commitment = other.commitment.clone();
     assert!(matches!(
         Halo2Prover::new(&model, &key, &Salt([7; 32]), &mixed),
-        Err(zkseal_halo2::prove::ProveError::Record("commitment"))
+        Err(zkseal_prover::halo2::ProveError::Record("commitment"))
     ));
 
     // Another model's key: refused before any proof check.
@@ -245,7 +245,7 @@ fn several_inferences_in_one_proof() {
     let mut b = bundle.clone();
     let (first, rest) = b.output.split_at_mut(20);
     first[10..].swap_with_slice(&mut rest[..10]);
-    b.output_float = zkseal_circuits::quant::eval::dequantize(model.arch.output(), &b.output);
+    b.output_float = zkseal_core::quant::eval::dequantize(model.arch.output(), &b.output);
     assert_ne!(b.output, bundle.output);
     assert_eq!(verifier.verify(&b), Err(VerifyError::ProofCheckFailed));
 }

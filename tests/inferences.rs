@@ -4,14 +4,14 @@
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkseal_circuits::commitment::commit;
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::estimate;
-use zkseal_circuits::r1cs::Scheme;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
 use zkseal_prover::prove::Prover;
 use zkseal_prover::setup::setup;
 use zkseal_prover::ProverError;
+use zkseal_r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
+use zkseal_r1cs::commitment::commit;
+use zkseal_r1cs::estimate;
+use zkseal_r1cs::Scheme;
 use zkseal_tests::{digits_model, digits_test, proved, proved_many, Proved};
 use zkseal_verifier::{verify, CommitmentScheme, ProofBundle, VerifyError};
 
@@ -132,7 +132,7 @@ fn the_circuit_shares_the_commitment_and_repeats_the_layers() {
             .iter()
             .map(|x| evaluate(arch, &model.weights, &quantize_input(arch, x).unwrap()).unwrap())
             .collect();
-        let salt = zkseal_circuits::commitment::Salt([9; 32]);
+        let salt = zkseal_core::commitment::Salt([9; 32]);
         let commitment = commit(arch, &digest, &model.weights, &salt);
         let satisfied = |traces: &[_]| {
             let cs = ark_relations::gr1cs::ConstraintSystem::new_ref();

@@ -5,17 +5,18 @@
 use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
 use halo2_proofs::dev::MockProver;
-use zkseal_circuits::commitment::{commit, Salt};
-use zkseal_circuits::model::op::Op;
-use zkseal_circuits::quant::eval::{
+use zkseal_core::commitment::Salt;
+use zkseal_core::model::op::Op;
+use zkseal_core::quant::eval::{
     accepted_input_range, declared_input_range, dequantize, evaluate, quantize_input, EvalError, Trace,
 };
-use zkseal_circuits::quant::quantize::{calibrate, quantize, QuantError, INPUT_RANGE_LAYER};
-use zkseal_circuits::r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::{estimate, Scheme};
-use zkseal_circuits::{Model, QuantConfig};
+use zkseal_core::quant::quantize::{calibrate, quantize, QuantError, INPUT_RANGE_LAYER};
+use zkseal_core::{Model, QuantConfig};
 use zkseal_halo2::circuit::{instance, ModelCircuit as Halo2Circuit, Witness};
 use zkseal_halo2::keys::min_k;
+use zkseal_r1cs::circuit::{costs, CircuitWitness, ModelCircuit};
+use zkseal_r1cs::commitment::commit;
+use zkseal_r1cs::{estimate, Scheme};
 use zkseal_tests::{digits_calibration, digits_test, import, prove_model};
 use zkseal_verifier::{verify, CommitmentScheme};
 

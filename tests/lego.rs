@@ -13,14 +13,14 @@ use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_snark::SNARK;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkseal_circuits::commitment::commit as poseidon_commit;
-use zkseal_circuits::format::hex;
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::Scheme;
-use zkseal_circuits::Model;
+use zkseal_core::format::hex;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
+use zkseal_core::Model;
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::lego;
+use zkseal_r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_r1cs::commitment::commit as poseidon_commit;
+use zkseal_r1cs::Scheme;
 use zkseal_tests::{digits_test, proved, Proved};
 use zkseal_verifier::{decode_vk_file, unhex, verify, vk_digest, CommitmentScheme, ProofBundle, VerifyError};
 
@@ -222,7 +222,7 @@ fn a_point_off_the_curve_or_outside_the_subgroup_is_rejected() {
 
 #[test]
 fn no_constraint_per_weight() {
-    use zkseal_circuits::r1cs::estimate::costs;
+    use zkseal_r1cs::estimate::costs;
     for name in zkseal_tests::DIGITS_MODELS {
         let (_, model) = zkseal_tests::digits_model(name);
         let lego = costs(&model.arch, Scheme::Lego, 1);
@@ -238,10 +238,10 @@ fn no_constraint_per_weight() {
 /// row of their own, and changing one (which changes no output) breaks the opening.
 #[test]
 fn a_convolution_tap_that_only_meets_padding_is_still_bound() {
-    use zkseal_circuits::format::Metadata;
-    use zkseal_circuits::model::op::{Op, Window2d};
-    use zkseal_circuits::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
-    use zkseal_circuits::r1cs::estimate::costs;
+    use zkseal_core::format::Metadata;
+    use zkseal_core::model::op::{Op, Window2d};
+    use zkseal_core::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
+    use zkseal_r1cs::estimate::costs;
 
     let window = Window2d { kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], ceil_mode: false };
     let arch = Architecture {
@@ -261,7 +261,7 @@ fn a_convolution_tap_that_only_meets_padding_is_still_bound() {
 
     let mut rng = StdRng::seed_from_u64(12);
     let key = zkseal_prover::setup::setup(&model.arch, CommitmentScheme::Lego, 1, &mut rng).unwrap();
-    let salt = zkseal_circuits::commitment::Salt([12; 32]);
+    let salt = zkseal_core::commitment::Salt([12; 32]);
     let record = commitment_record(&model, &salt, Some(&key)).unwrap();
     let input = [3.0, -2.0];
     let bundle = zkseal_prover::prove::prove(&model, &key, &salt, &input, &mut rng).unwrap();

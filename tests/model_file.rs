@@ -1,9 +1,9 @@
 //! The canonical model file: round trip, identity, and refusal of damaged bytes.
 
-use zkseal_circuits::format::{
+use zkseal_core::format::{
     architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError, MODEL_FORMAT_VERSION, MODEL_MAGIC,
 };
-use zkseal_circuits::Model;
+use zkseal_core::Model;
 use zkseal_tests::digits_model;
 
 #[test]

@@ -1,8 +1,8 @@
 //! The bundled digits models: float path = onnxruntime, quantized path agrees with
 //! the float path on ≥ 99% of argmaxes and keeps top-1 accuracy within one point.
 
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{argmax, compare};
+use zkseal_core::quant::eval::{dequantize, evaluate, quantize_input};
+use zkseal_core::quant::quantize::{argmax, compare};
 use zkseal_tests::{digits_model, digits_test, reference, DIGITS_MODELS};
 
 #[test]

@@ -2,9 +2,9 @@
 //! matches the float path within its quantization step, and the bad models are
 //! refused with an error naming the problem.
 
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{calibrate, quantize, synthetic_samples};
-use zkseal_circuits::QuantConfig;
+use zkseal_core::quant::eval::{dequantize, evaluate, quantize_input};
+use zkseal_core::quant::quantize::{calibrate, quantize, synthetic_samples};
+use zkseal_core::QuantConfig;
 use zkseal_onnx::{import_onnx, AttributeValue, GraphKind, ImportErrorKind, UnsupportedKind};
 use zkseal_tests::{import, op_fixture, op_fixture_names, read};
 

@@ -8,14 +8,15 @@ use ark_serialize::CanonicalSerialize;
 use ark_snark::SNARK;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkseal_circuits::commitment::{commit, Salt};
-use zkseal_circuits::format::hex;
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::Scheme;
+use zkseal_core::commitment::Salt;
+use zkseal_core::format::hex;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
 use zkseal_prover::commit::commitment_record;
 use zkseal_prover::prove::Prover;
 use zkseal_prover::ProverError;
+use zkseal_r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_r1cs::commitment::commit;
+use zkseal_r1cs::Scheme;
 use zkseal_tests::{digits_test, proved, proved_many, Proved, DIGITS_MODELS};
 use zkseal_verifier::{verify, CommitmentRecord, CommitmentScheme, ProofBundle, VerifyError};
 
@@ -191,7 +192,7 @@ proptest::proptest! {
     /// every scale a key can carry.
     #[test]
     fn the_verifiers_quantization_is_the_provers(bits in proptest::prelude::any::<u64>(), near in -1e6f64..1e6, scale in -64i32..=64) {
-        use zkseal_circuits::quant::rounding::quantize_value as prover;
+        use zkseal_core::quant::rounding::quantize_value as prover;
         use zkseal_verifier::quantize_value as verifier;
         let tie = (near * 2f64.powi(scale)).round() / 2f64.powi(scale) + 0.5 / 2f64.powi(scale);
         for v in [f64::from_bits(bits), near, tie, -tie] {

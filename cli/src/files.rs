@@ -44,7 +44,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `write_atomic` with the file's Unix permission bits (0600 for secrets: the temporary
 /// file is created 0600, so the secret is never readable by others, even briefly).
 pub fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    zkseal_circuits::atomic::write_atomic(path, bytes, mode).with_context(|| format!("cannot write {}", path.display()))
+    zkseal_core::atomic::write_atomic(path, bytes, mode).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Largest input / sample file read.

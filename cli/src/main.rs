@@ -5,7 +5,6 @@
 //! own codes, and `prove --batch` exits 124 when `--timeout` stopped it and 130 when a
 //! signal did (the proofs file holds what was done; the same command resumes).
 
-mod backend;
 mod commands;
 mod export;
 mod files;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use common::{data, ok, p, zkseal};
 use serde_json::Value;
-use zkseal_circuits::Model;
+use zkseal_core::Model;
 
 /// Every value `zkseal commit` writes besides the version, in the audit's order.
 const FIELDS: [&str; 10] = [

@@ -20,11 +20,11 @@ use std::path::Path;
 use rand::rngs::OsRng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use zkseal_circuits::format::hex;
-use zkseal_circuits::input::parse_jsonl_line;
+use zkseal_core::format::hex;
+use zkseal_core::input::parse_jsonl_line;
 use zkseal_verifier::ProofBundle;
 
-use zkseal_halo2::prove::Halo2Prover;
+use crate::halo2::Halo2Prover;
 
 use crate::prove::Prover;
 use crate::resources::{available_memory, groth16_proof_bytes, proofs_in_flight};
@@ -101,7 +101,8 @@ impl BatchSummary {
     }
 }
 
-/// What `prove_batch` needs of a prover; both backends' provers have it.
+/// A prover of one model with one key and salt, of either backend (`crate::backend`):
+/// what `prove_batch` and every front end drive.
 pub trait BatchProver: Sync {
     /// `B`: inferences per proof.
     fn inferences(&self) -> usize;
@@ -110,8 +111,8 @@ pub trait BatchProver: Sync {
     fn made(&self, bundle: &ProofBundle) -> bool;
     /// Bytes one proof in flight needs beyond the shared key.
     fn proof_bytes(&self) -> u64;
-    /// One proof of `inputs` (`B` of them), or why there is none.
-    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String>;
+    /// One proof of `inputs` (`B` of them), checked to verify, or why there is none.
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, ProverError>;
 }
 
 impl BatchProver for Prover<'_> {
@@ -127,8 +128,8 @@ impl BatchProver for Prover<'_> {
     fn proof_bytes(&self) -> u64 {
         groth16_proof_bytes(self.domain())
     }
-    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String> {
-        self.prove_all(inputs, &mut OsRng).map_err(|e| e.to_string())
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, ProverError> {
+        self.prove_all(inputs, &mut OsRng)
     }
 }
 
@@ -145,8 +146,8 @@ impl BatchProver for Halo2Prover<'_> {
     fn proof_bytes(&self) -> u64 {
         Halo2Prover::proof_bytes(self)
     }
-    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String> {
-        self.prove_all(inputs).map_err(|e| e.to_string())
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, ProverError> {
+        Ok(self.prove_all(inputs)?)
     }
 }
 
@@ -155,7 +156,7 @@ impl BatchProver for Halo2Prover<'_> {
 /// after each chunk. `stop()` is asked before each chunk: when it says so, the run ends
 /// there, with the proofs so far written and synced.
 pub fn prove_batch(
-    prover: &impl BatchProver,
+    prover: &dyn BatchProver,
     inputs: &Path,
     output: &Path,
     progress: &mut dyn FnMut(usize, usize),
@@ -293,7 +294,7 @@ impl<L: Iterator<Item = (usize, std::io::Result<String>)>> Iterator for Groups<L
 
 /// One proof of a group of input lines (whose text has blake3 `digest`), or why there
 /// is none.
-fn prove_group(prover: &impl BatchProver, group: &[(usize, String)], digest: &[u8; 32]) -> BatchLine {
+fn prove_group(prover: &dyn BatchProver, group: &[(usize, String)], digest: &[u8; 32]) -> BatchLine {
     let line_numbers: Vec<usize> = group.iter().map(|(l, _)| *l).collect();
     let proved = if group.len() != prover.inferences() {
         Err(format!(
@@ -309,7 +310,7 @@ fn prove_group(prover: &impl BatchProver, group: &[(usize, String)], digest: &[u
             .collect::<Result<Vec<_>, _>>()
             .and_then(|inputs| {
                 let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-                prover.prove_inputs(&refs)
+                prover.prove_inputs(&refs).map_err(|e| e.to_string())
             })
     };
     let lines = (prover.inferences() > 1).then(|| line_numbers.clone());

@@ -3,11 +3,12 @@
 
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
-use zkseal_circuits::commitment::{commit as poseidon_commit, values, Salt};
-use zkseal_circuits::format::hex;
-use zkseal_circuits::Model;
+use zkseal_core::commitment::{values, Salt};
+use zkseal_core::format::hex;
+use zkseal_core::Model;
 use zkseal_halo2::commitment::commit as pallas_commit;
 use zkseal_halo2::fp_hex;
+use zkseal_r1cs::commitment::commit as poseidon_commit;
 use zkseal_verifier::{field_to_decimal, unhex, vk_digest, CommitmentRecord, CommitmentScheme, RECORD_VERSION};
 
 use crate::keys::ProvingKeyFile;

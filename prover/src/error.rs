@@ -1,5 +1,5 @@
 use thiserror::Error;
-use zkseal_circuits::quant::eval::EvalError;
+use zkseal_core::quant::eval::EvalError;
 
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -30,6 +30,8 @@ pub enum ProverError {
     Eval(#[from] EvalError),
     #[error("the new proof does not verify ({0}); nothing was written")]
     SelfCheck(zkseal_verifier::VerifyError),
+    #[error(transparent)]
+    Halo2(#[from] crate::halo2::ProveError),
     #[error("constraint synthesis failed: {0}")]
     Synthesis(#[from] ark_relations::gr1cs::SynthesisError),
 }

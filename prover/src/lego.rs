@@ -18,8 +18,8 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, SynthesisError};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::r1cs::{fr, sole_variable};
+use zkseal_core::commitment::Salt;
+use zkseal_r1cs::{fr, sole_variable};
 
 use crate::relation::Relation;
 use crate::ProverError;

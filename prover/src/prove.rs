@@ -6,16 +6,14 @@
 use ark_bn254::Fr;
 use ark_serialize::CanonicalSerialize;
 use rand::{CryptoRng, RngCore};
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::format::hex;
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::r1cs::circuit::{CircuitWitness, ModelCircuit};
-use zkseal_circuits::r1cs::estimate::domain;
-use zkseal_circuits::r1cs::Scheme;
-use zkseal_circuits::Model;
-use zkseal_verifier::{
-    parse_field, vk_digest, CommitmentRecord, CommitmentScheme, ProofBundle, Verifier, BACKEND_GROTH16, BUNDLE_VERSION,
-};
+use zkseal_core::commitment::Salt;
+use zkseal_core::format::hex;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
+use zkseal_core::Model;
+use zkseal_r1cs::circuit::{CircuitWitness, ModelCircuit};
+use zkseal_r1cs::estimate::domain;
+use zkseal_r1cs::Scheme;
+use zkseal_verifier::{parse_field, CommitmentRecord, CommitmentScheme, ProofBundle, Verifier};
 
 use crate::commit::commitment_record;
 use crate::keys::ProvingKeyFile;
@@ -27,7 +25,7 @@ use crate::{lego, ProverError};
 /// computed once: a batch proves thousands of inputs against it.
 pub struct Prover<'a> {
     model: &'a Model,
-    key: &'a ProvingKeyFile,
+    key: KeyHeld<'a>,
     salt: &'a Salt,
     arch_digest: [u8; 32],
     scheme: Scheme,
@@ -37,11 +35,26 @@ pub struct Prover<'a> {
     commitment: Fr,
     /// Lego: the blinding `r` of the commitment point.
     blinding: Fr,
-    /// The record the new proofs must verify against (the owner's self-check).
-    record: CommitmentRecord,
-    /// Checks every proof before it leaves (key and record decoded once).
+    /// Checks every proof before it leaves (key and the prover's own record decoded
+    /// once); its `Binding` is what every bundle says beside its proof.
     verifier: Verifier,
-    vk_digest: String,
+}
+
+/// The proving key, lent by the caller or owned (a key decoded from bytes by the
+/// backend interface, `crate::backend`): keys run to gigabytes, so never copied.
+enum KeyHeld<'a> {
+    Lent(&'a ProvingKeyFile),
+    Owned(Box<ProvingKeyFile>),
+}
+
+impl std::ops::Deref for KeyHeld<'_> {
+    type Target = ProvingKeyFile;
+    fn deref(&self) -> &ProvingKeyFile {
+        match self {
+            KeyHeld::Lent(k) => k,
+            KeyHeld::Owned(k) => k,
+        }
+    }
 }
 
 impl<'a> Prover<'a> {
@@ -50,6 +63,25 @@ impl<'a> Prover<'a> {
     pub fn new(
         model: &'a Model,
         key: &'a ProvingKeyFile,
+        salt: &'a Salt,
+        record: Option<&CommitmentRecord>,
+    ) -> Result<Self, ProverError> {
+        Self::holding(model, KeyHeld::Lent(key), salt, record)
+    }
+
+    /// As `new`, owning the key.
+    pub fn owning(
+        model: &'a Model,
+        key: ProvingKeyFile,
+        salt: &'a Salt,
+        record: Option<&CommitmentRecord>,
+    ) -> Result<Self, ProverError> {
+        Self::holding(model, KeyHeld::Owned(Box::new(key)), salt, record)
+    }
+
+    fn holding(
+        model: &'a Model,
+        key: KeyHeld<'a>,
         salt: &'a Salt,
         record: Option<&CommitmentRecord>,
     ) -> Result<Self, ProverError> {
@@ -63,7 +95,7 @@ impl<'a> Prover<'a> {
         let scheme = circuit_scheme(key.header.scheme);
         let inferences = key.header.inferences as usize;
         crate::resources::check_machine(&model.arch, scheme, inferences)?;
-        let own = commitment_record(model, salt, Some(key))?;
+        let own = commitment_record(model, salt, Some(&key))?;
         if let Some(r) = record {
             if r.model_id != own.model_id {
                 return Err(ProverError::RecordMismatch { record: r.model_id.clone(), model: own.model_id });
@@ -88,9 +120,7 @@ impl<'a> Prover<'a> {
             }
         }
         let commitment = parse_field(&own.commitment).expect("a record we made");
-        let vk_file = key.verifying_key_file();
-        let vk_digest = vk_digest(&vk_file);
-        let verifier = Verifier::new(&vk_file, &own).map_err(ProverError::SelfCheck)?;
+        let verifier = Verifier::new(&key.verifying_key_file(), &own).map_err(ProverError::SelfCheck)?;
         let relation =
             Relation::new(ModelCircuit { arch: &model.arch, arch_digest, scheme, inferences, witness: None })?;
         Ok(Prover {
@@ -103,15 +133,13 @@ impl<'a> Prover<'a> {
             relation,
             commitment,
             blinding: lego::blinding(salt),
-            record: own,
             verifier,
-            vk_digest,
         })
     }
 
     /// The model this prover proves.
     pub fn model_id(&self) -> &str {
-        &self.record.model_id
+        &self.verifier.binding().model_id
     }
 
     /// `B`: inferences per proof (the key's).
@@ -126,8 +154,7 @@ impl<'a> Prover<'a> {
 
     /// Whether `bundle` names this prover's scheme, key and commitment.
     pub fn made(&self, bundle: &ProofBundle) -> bool {
-        (&bundle.scheme, &bundle.vk_digest, &bundle.commitment, &bundle.commitment_point)
-            == (&self.record.scheme, &self.vk_digest, &self.record.commitment, &self.record.commitment_point)
+        self.verifier.binding().names(bundle)
     }
 
     /// Proves `model(input)` with a key of one inference per proof.
@@ -171,25 +198,11 @@ impl<'a> Prover<'a> {
         }
         let mut proof_bytes = Vec::with_capacity(128);
         proof.serialize_compressed(&mut proof_bytes).expect("writing to a Vec cannot fail");
-        let spec = arch.output();
-        let output: Vec<i64> = traces.iter().flat_map(|t| t.output().iter().copied()).collect();
-        let bundle = ProofBundle {
-            version: BUNDLE_VERSION,
-            backend: BACKEND_GROTH16.to_string(),
-            scheme: self.record.scheme.clone(),
-            model_id: self.record.model_id.clone(),
-            architecture_digest: self.record.architecture_digest.clone(),
-            commitment: self.record.commitment.clone(),
-            commitment_point: self.record.commitment_point.clone(),
-            vk_digest: self.vk_digest.clone(),
-            inferences: self.inferences as u32,
-            input: traces.iter().flat_map(|t| t.input.iter().copied()).collect(),
-            input_scale: arch.input.scale,
-            output_float: dequantize(spec, &output),
-            output,
-            output_scale: spec.scale,
-            proof: hex(&proof_bytes),
-        };
+        let bundle = self.verifier.binding().bundle(
+            traces.iter().flat_map(|t| t.input.iter().copied()).collect(),
+            traces.iter().flat_map(|t| t.output().iter().copied()).collect(),
+            &proof_bytes,
+        );
         // A proof that would not verify (a wrong key, a bug) is refused here, not
         // published: the check costs a few milliseconds.
         self.verifier.verify(&bundle).map_err(ProverError::SelfCheck)?;

@@ -4,9 +4,9 @@
 //! (`r1cs::estimate::size`); above what is available they stop with a
 //! message saying how much is needed, instead of being killed by the kernel.
 
-use zkseal_circuits::r1cs::estimate::{costs, size, MAX_DOMAIN};
-use zkseal_circuits::r1cs::Scheme;
-use zkseal_circuits::Architecture;
+use zkseal_core::Architecture;
+use zkseal_r1cs::estimate::{costs, size, MAX_DOMAIN};
+use zkseal_r1cs::Scheme;
 
 use crate::ProverError;
 
@@ -75,8 +75,8 @@ fn gib(bytes: u64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use zkseal_circuits::model::op::Op;
-    use zkseal_circuits::quant::arch::{QLayer, Rescale, TensorSpec};
+    use zkseal_core::model::op::Op;
+    use zkseal_core::quant::arch::{QLayer, Rescale, TensorSpec};
 
     use super::*;
 

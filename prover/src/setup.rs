@@ -9,11 +9,11 @@ use ark_bn254::Bn254;
 use ark_groth16::Groth16;
 use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
-use zkseal_circuits::commitment::value_widths;
-use zkseal_circuits::format::architecture_digest;
-use zkseal_circuits::r1cs::circuit::ModelCircuit;
-use zkseal_circuits::r1cs::Scheme;
-use zkseal_circuits::Architecture;
+use zkseal_core::commitment::value_widths;
+use zkseal_core::format::architecture_digest;
+use zkseal_core::Architecture;
+use zkseal_r1cs::circuit::ModelCircuit;
+use zkseal_r1cs::Scheme;
 use zkseal_verifier::{CommitmentScheme, KeyHeader, MAX_INFERENCES};
 
 use crate::keys::ProvingKeyFile;

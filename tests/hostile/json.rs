@@ -2,7 +2,7 @@
 //! duplicated, missing and unknown fields, deep nesting, absurd claimed sizes.
 
 use serde_json::{Map, Value};
-use zkseal_circuits::input::{parse_input, parse_samples};
+use zkseal_core::input::{parse_input, parse_samples};
 use zkseal_prover::commit::SaltFile;
 use zkseal_verifier::{verify, verify_bytes, CommitmentScheme, VerifyError};
 
@@ -195,7 +195,7 @@ fn every_truncation_of_a_bundle_or_record_is_malformed() {
             let mut cut = proof.clone();
             cut.resize(len, 0);
             let mut b = p.bundle.clone();
-            b.proof = zkseal_circuits::format::hex(&cut);
+            b.proof = zkseal_core::format::hex(&cut);
             assert!(verify(&p.vk, &p.record, &b).expect_err("cut proof").is_malformed(), "proof of {len} bytes");
         }
     }

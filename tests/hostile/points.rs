@@ -6,7 +6,7 @@ use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, Field, PrimeField};
 use ark_serialize::CanonicalSerialize;
-use zkseal_circuits::format::hex;
+use zkseal_core::format::hex;
 use zkseal_verifier::{decode_vk_file, unhex, verify, CommitmentScheme, VerifyError};
 
 use crate::{tiny, SCHEMES};

@@ -1,6 +1,6 @@
 //! `circuit.md`: the mean-gadget costs of §3.
 
-use zkseal_circuits::r1cs::pool::mean_cost;
+use zkseal_r1cs::pool::mean_cost;
 
 use crate::extract::{after, dec, doc, ints};
 

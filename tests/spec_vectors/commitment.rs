@@ -8,16 +8,16 @@ use ark_ec::AffineRepr;
 use ark_ff::PrimeField;
 use light_poseidon::{Poseidon, PoseidonHasher};
 use serde_json::Value;
-use zkseal_circuits::commitment::{
-    chain_hash, commit, header, pack, packing_plan, slot_value, value_widths, values, Salt, CHUNK, COMMITMENT_VERSION,
-    DOMAIN_TAG, PACK_BITS,
+use zkseal_core::commitment::{
+    packing_plan, slot_value, value_widths, values, Salt, CHUNK, COMMITMENT_VERSION, DOMAIN_TAG, PACK_BITS,
 };
-use zkseal_circuits::format::hex;
-use zkseal_circuits::model::op::Op;
-use zkseal_circuits::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
-use zkseal_circuits::r1cs::estimate::constraint_count;
-use zkseal_circuits::r1cs::Scheme;
+use zkseal_core::format::hex;
+use zkseal_core::model::op::Op;
+use zkseal_core::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
 use zkseal_prover::lego::{blinding, point_hex};
+use zkseal_r1cs::commitment::{chain_hash, commit, header, pack};
+use zkseal_r1cs::estimate::constraint_count;
+use zkseal_r1cs::Scheme;
 use zkseal_tests::{data, digits_model, DIGITS_MODELS};
 use zkseal_verifier::parse_point;
 

@@ -31,7 +31,7 @@ mod record;
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 use serde_json::Value;
-use zkseal_circuits::format::hex;
+use zkseal_core::format::hex;
 use zkseal_tests::data;
 use zkseal_verifier::field_to_decimal;
 

@@ -1,9 +1,9 @@
 //! `model-file.md`: the varint and op encodings §2–§3, the model file test vector §8.
 
-use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes, hex, FormatError};
-use zkseal_circuits::model::op::{Op, Window2d};
-use zkseal_circuits::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
-use zkseal_circuits::{Metadata, Model};
+use zkseal_core::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes, hex, FormatError};
+use zkseal_core::model::op::{Op, Window2d};
+use zkseal_core::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
+use zkseal_core::{Metadata, Model};
 
 use crate::extract::{after, code_blocks, dec, doc, hexv, ints, table, tables, unquote};
 

@@ -3,8 +3,9 @@
 
 use ff::{Field, PrimeField};
 use halo2_gadgets::poseidon::primitives::{P128Pow5T3, Spec};
-use zkseal_circuits::commitment::{header, pack, value_widths, values, Salt};
+use zkseal_core::commitment::{value_widths, values, Salt};
 use zkseal_halo2::{fp_from_hex, fp_hex, Fp};
+use zkseal_r1cs::commitment::{header, pack};
 use zkseal_tests::digits_model;
 
 use crate::commitment::{vector_361, vector_362, Vector};

@@ -4,9 +4,9 @@
 
 use ark_serialize::CanonicalDeserialize;
 use serde_json::Value;
-use zkseal_circuits::format::hex;
-use zkseal_circuits::input::{parse_input, parse_jsonl};
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
+use zkseal_core::format::hex;
+use zkseal_core::input::{parse_input, parse_jsonl};
+use zkseal_core::quant::eval::{dequantize, evaluate, quantize_input};
 use zkseal_tests::{data, digits_model};
 use zkseal_verifier::{CommitmentScheme, ProofBundle, BUNDLE_VERSION, PROOF_BYTES};
 
@@ -95,7 +95,7 @@ fn infer_json_example() {
     let floats: Vec<f64> = obj["output"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
     assert_eq!(floats, dequantize(m.arch.output(), y.output()));
     assert_eq!(obj["output_scale"], m.arch.output().scale);
-    let best = zkseal_circuits::quant::quantize::argmax(y.output());
+    let best = zkseal_core::quant::quantize::argmax(y.output());
     assert_eq!(obj["argmax"], best);
 
     // The labelled variant.
@@ -104,7 +104,7 @@ fn infer_json_example() {
     assert_eq!(sk.meta.class_labels, labels);
     assert!(s.contains("whose labels\nare `\"0\"` … `\"9\"`") || s.contains("whose labels are `\"0\"` … `\"9\"`"));
     let y = evaluate(&sk.arch, &sk.weights, &quantize_input(&sk.arch, &first_test_input()).unwrap()).unwrap();
-    let best = zkseal_circuits::quant::quantize::argmax(y.output());
+    let best = zkseal_core::quant::quantize::argmax(y.output());
     assert!(s.contains(&format!("`\"label\":\"{}\"`", sk.meta.class_labels[best])));
 }
 

@@ -1,13 +1,13 @@
 //! `quantization.md`: the rounding examples §1–§2, the AvgPool and Affine examples §4, the
 //! synthetic calibration stream §7.2, `scale_for` §7.3, the worked example §9.
 
-use zkseal_circuits::model::float::{FloatLayer, FloatModel};
-use zkseal_circuits::model::op::{Op, Window2d};
-use zkseal_circuits::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{calibrate, quantize, synthetic_samples};
-use zkseal_circuits::quant::rounding::{div_round, quantize_value, rescale, scale_for, signed_bits};
-use zkseal_circuits::QuantConfig;
+use zkseal_core::model::float::{FloatLayer, FloatModel};
+use zkseal_core::model::op::{Op, Window2d};
+use zkseal_core::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
+use zkseal_core::quant::eval::{dequantize, evaluate, quantize_input};
+use zkseal_core::quant::quantize::{calibrate, quantize, synthetic_samples};
+use zkseal_core::quant::rounding::{div_round, quantize_value, rescale, scale_for, signed_bits};
+use zkseal_core::QuantConfig;
 
 use crate::extract::{after, code_blocks, doc, float, ints, leading_int, table};
 use crate::model_file::worked_example_model;
@@ -219,7 +219,7 @@ fn worked_example() {
     assert_eq!(acc, span_result(&s, "a ="));
     let y = evaluate(&arch, &weights, &x).unwrap();
     assert_eq!(y.output(), [span_result(&s, "y =")]);
-    assert_eq!(zkseal_circuits::quant::rounding::rescale_remainder(acc, r.shift), span_result(&s, "r ="));
+    assert_eq!(zkseal_core::quant::rounding::rescale_remainder(acc, r.shift), span_result(&s, "r ="));
     assert!(s.contains(&format!("`{} / 2^14 = {:?}`", y.output()[0], dequantize(arch.output(), y.output())[0])));
 
     // model-file.md §8 is this model.

@@ -1,9 +1,10 @@
 //! `commitment.md` §5–§6: the record examples, and the record's version wherever a spec
 //! states it.
 
-use zkseal_circuits::commitment::{commit, Salt};
-use zkseal_circuits::format::hex;
+use zkseal_core::commitment::Salt;
+use zkseal_core::format::hex;
 use zkseal_halo2::{fp_from_hex, fp_hex};
+use zkseal_r1cs::commitment::commit;
 use zkseal_tests::digits_model;
 use zkseal_verifier::{
     parse_point, CommitmentRecord, CommitmentScheme, BUNDLE_VERSION, KEY_VERSION, OLDEST_RECORD_VERSION, RECORD_VERSION,

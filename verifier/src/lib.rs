@@ -21,6 +21,7 @@ mod prelude {
 }
 
 mod batch;
+mod binding;
 mod bundle;
 mod error;
 mod field;
@@ -33,6 +34,7 @@ mod scheme;
 mod verdict;
 mod verify;
 
+pub use binding::{dequantize, Binding};
 pub use bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
 pub use error::VerifyError;
 pub use field::{

@@ -16,12 +16,12 @@ use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
 use ark_groth16::{prepare_verifying_key, PreparedVerifyingKey, Proof, VerifyingKey};
 
-use crate::bundle::{ProofBundle, BACKEND_GROTH16, BUNDLE_VERSION};
+use crate::binding::Binding;
+use crate::bundle::{ProofBundle, BACKEND_GROTH16};
 use crate::error::VerifyError;
 use crate::field::{int_to_canonical, parse_canonical, Canonical};
 use crate::keys::{decode_vk_file, hex, unhex, vk_digest, KeyHeader};
 use crate::proof::{decode_proof, PROOF_BYTES};
-use crate::quantize::pow2;
 use crate::record::CommitmentRecord;
 use crate::scheme::{parse_point, CommitmentScheme};
 use crate::verdict::{Opened, Verified};
@@ -49,6 +49,7 @@ pub struct Verifier {
     /// `T`, the pairing factor every proof shares (module docs).
     pub(crate) target: PairingOutput<Bn254>,
     pub(crate) digest: String,
+    binding: Binding,
     record: CommitmentRecord,
     pub(crate) record_commitment: Canonical,
     pub(crate) record_point: Option<G1Affine>,
@@ -114,11 +115,26 @@ impl Verifier {
             }
             _ => return Err(VerifyError::malformed("verifying key", "its scheme and commitment [γ']₂ disagree")),
         };
+        let binding = Binding {
+            backend: BACKEND_GROTH16,
+            scheme: key.header.scheme.name(),
+            model_id: record.model_id.clone(),
+            architecture_digest: record.architecture_digest.clone(),
+            commitment: record.commitment.clone(),
+            commitment_point: record.commitment_point.clone(),
+            vk_digest: digest.clone(),
+            inferences: key.header.inferences,
+            input_len: key.header.input_len as usize,
+            output_len: key.header.output_len as usize,
+            input_scale: key.header.input_scale,
+            output_scale: key.header.output_scale,
+        };
         Ok(Verifier {
             header: key.header,
             pvk,
             target,
             digest,
+            binding,
             record,
             record_commitment,
             record_point,
@@ -154,6 +170,11 @@ impl Verifier {
     /// The commitment record this verifier was made with (checked against the key).
     pub fn record(&self) -> &CommitmentRecord {
         &self.record
+    }
+
+    /// What every bundle for this key and record says beside its proof.
+    pub fn binding(&self) -> &Binding {
+        &self.binding
     }
 
     /// The digest of the verifying-key file (bundles name their key by it).
@@ -206,13 +227,7 @@ impl Verifier {
     /// whatever else is wrong), then the bindings the pairing does not cover. What
     /// passes is what the pairing checks (exports to other verifiers start here).
     pub fn check(&self, bundle: &ProofBundle) -> Result<Checked, VerifyError> {
-        let (header, record) = (&self.header, &self.record);
-        if bundle.version != BUNDLE_VERSION {
-            return Err(VerifyError::Version { what: "proof bundle", found: bundle.version as u64 });
-        }
-        if bundle.backend != BACKEND_GROTH16 {
-            return Err(VerifyError::Backend(bundle.backend.clone()));
-        }
+        self.binding.check_format(bundle)?;
         if CommitmentScheme::from_name(&bundle.scheme).is_none() {
             return Err(VerifyError::malformed("proof bundle", format!("unknown scheme '{}'", bundle.scheme)));
         }
@@ -220,7 +235,7 @@ impl Verifier {
             .ok_or_else(|| VerifyError::malformed("proof bundle", "commitment is not a canonical field element"))?;
         // The record's point was parsed once in `new`; the bundle's is decoded only when
         // its text differs (decompression is a square root, not free per proof).
-        let same_point = bundle.commitment_point == record.commitment_point;
+        let same_point = bundle.commitment_point == self.record.commitment_point;
         let point = match &bundle.commitment_point {
             Some(p) if !same_point => Some(parse_point("proof bundle", p)?),
             _ => self.record_point.filter(|_| same_point),
@@ -229,54 +244,8 @@ impl Verifier {
             VerifyError::malformed("proof bundle", format!("proof must be {PROOF_BYTES} bytes of hex"))
         })?;
         let proof = decode_proof(&proof_bytes).ok_or(VerifyError::Point("proof"))?;
-
-        if bundle.model_id != record.model_id {
-            return Err(VerifyError::ModelMismatch {
-                bundle: bundle.model_id.clone(),
-                record: record.model_id.clone(),
-            });
-        }
-        if bundle.scheme != record.scheme {
-            return Err(VerifyError::SchemeMismatch {
-                key: header.scheme.name(),
-                what: "proof bundle",
-                named: bundle.scheme.clone(),
-            });
-        }
-        if commitment != self.record_commitment || point != self.record_point {
-            return Err(VerifyError::CommitmentMismatch);
-        }
-        // The record's architecture was checked against the key's in `new`.
-        if bundle.architecture_digest != record.architecture_digest {
-            return Err(VerifyError::ArchitectureMismatch {
-                key: record.architecture_digest.clone(),
-                what: "proof bundle",
-                named: bundle.architecture_digest.clone(),
-            });
-        }
-        if bundle.vk_digest != self.digest {
-            return Err(VerifyError::WrongKey { bundle: bundle.vk_digest.clone(), key: self.digest.clone() });
-        }
-        if bundle.inferences != header.inferences {
-            return Err(VerifyError::InferenceCount { key: header.inferences, bundle: bundle.inferences });
-        }
-        let b = header.inferences as usize;
-        let (n_in, n_out) = (header.input_len as usize * b, header.output_len as usize * b);
-        if bundle.input.len() != n_in || bundle.output.len() != n_out {
-            return Err(VerifyError::PublicInputCount {
-                expected: n_in + n_out,
-                got: bundle.input.len() + bundle.output.len(),
-            });
-        }
-        let unit = pow2(-header.output_scale);
-        let floats_agree = bundle.output_scale == header.output_scale
-            && bundle.input_scale == header.input_scale
-            && bundle.output_float.len() == n_out
-            && bundle.output.iter().zip(&bundle.output_float).all(|(&q, &f)| q as f64 * unit == f);
-        if !floats_agree {
-            return Err(VerifyError::OutputFloatMismatch);
-        }
-        let head = (header.scheme == CommitmentScheme::Poseidon).then_some(commitment);
+        self.binding.check(bundle, commitment == self.record_commitment && point == self.record_point)?;
+        let head = (self.header.scheme == CommitmentScheme::Poseidon).then_some(commitment);
         let public =
             head.into_iter().chain(bundle.input.iter().chain(&bundle.output).map(|&v| int_to_canonical(v))).collect();
         Ok(Checked { proof, public })

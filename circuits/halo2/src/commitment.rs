@@ -3,7 +3,7 @@
 //! the halo2 circuit opens.
 //!
 //! The same values, canonical order, packing and header as the BN254 commitment
-//! (`zkseal_circuits::commitment`), hashed with Poseidon `P128Pow5T3` (width 3, rate 2,
+//! (`zkseal_core::commitment`), hashed with Poseidon `P128Pow5T3` (width 3, rate 2,
 //! the Orchard parameters) instead of circomlib's: a chain `h₀ = 0`,
 //! `hᵢ₊₁ = Poseidon_ConstantLength<12>(hᵢ, cᵢ,₁, …, cᵢ,₁₁)` over chunks of 11, the last
 //! zero-padded. halo2_gadgets' native hash only takes constant lengths (its sponge is
@@ -12,8 +12,8 @@
 
 use ff::{Field, PrimeField};
 use halo2_gadgets::poseidon::primitives::{self as poseidon, ConstantLength, P128Pow5T3};
-use zkseal_circuits::commitment::{header_integers, packing_plan, slot_value, value_widths, values, Salt};
-use zkseal_circuits::quant::arch::{Architecture, Weights};
+use zkseal_core::commitment::{header_integers, packing_plan, slot_value, value_widths, values, Salt};
+use zkseal_core::quant::arch::{Architecture, Weights};
 
 use crate::{pow2, Fp};
 
@@ -35,7 +35,7 @@ pub fn bytes32_fields(b: &[u8; 32]) -> [Fp; 2] {
 }
 
 /// The packed field elements: `Σ (v_j + 2^(w_j−1))·2^off_j` per element, the BN254
-/// path's plan and slot values (`zkseal_circuits::commitment`) in this field.
+/// path's plan and slot values (`zkseal_core::commitment`) in this field.
 pub fn pack(values: &[i64], widths: &[u32]) -> Vec<Fp> {
     packing_plan(widths)
         .iter()
@@ -57,7 +57,7 @@ pub struct PublicHeader {
 }
 
 impl PublicHeader {
-    /// The header's elements but the salt (`zkseal_circuits::commitment::header_integers`).
+    /// The header's elements but the salt (`zkseal_core::commitment::header_integers`).
     pub fn new(arch_digest: &[u8; 32], packed: usize) -> Self {
         let [tag, version, arch_hi, arch_lo, _, _, count] =
             header_integers(arch_digest, &[0; 32], packed).map(Fp::from_u128);

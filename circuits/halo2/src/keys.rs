@@ -11,16 +11,16 @@
 //! little-endian. Setup writes the same file as `proving.key` and `verifying.key`; run
 //! twice, it writes the same bytes, so anyone can recompute a published key and compare.
 
-use halo2_proofs::dev::CircuitCost;
-use halo2_proofs::plonk::{keygen_pk, keygen_vk, Circuit, ProvingKey, VerifyingKey};
+use halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
 use halo2_proofs::transcript::{Challenge255, EncodedChallenge, Transcript};
-use pasta_curves::{vesta, EqAffine};
+use pasta_curves::EqAffine;
 use thiserror::Error;
-use zkseal_circuits::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError};
-use zkseal_circuits::quant::arch::Architecture;
+use zkseal_core::format::{architecture_digest, architecture_from_bytes, architecture_to_bytes, FormatError};
+use zkseal_core::quant::arch::Architecture;
 
 use crate::circuit::ModelCircuit;
 use crate::params::{params, MAX_K, MIN_K};
+use crate::rows::count_rows;
 use crate::Fp;
 
 /// The first bytes of every key file.
@@ -31,7 +31,7 @@ const FIXED_LEN: usize = 8 + 4 + 4 + 4 + 32 + 4;
 /// Most inferences one proof may carry (as the Groth16 path).
 pub const MAX_INFERENCES: u32 = 1 << 16;
 /// Rows halo2 reserves at the bottom of the circuit (blinding factors and one more),
-/// with a margin: `CircuitCost` counts used rows only.
+/// with a margin: `used_rows` counts used rows only.
 const RESERVED_ROWS: usize = 10;
 
 /// Why a halo2 key file cannot be read, or its keys not made.
@@ -74,9 +74,10 @@ pub enum KeyError {
     /// error type is neither `Clone` nor stable across releases).
     #[error("halo2 key generation failed: {0}")]
     Keygen(String),
-    /// The floor planner's row count could not be read (`used_rows`).
-    #[error("halo2 key generation failed: cannot read the circuit's row count")]
-    RowCount,
+    /// The floor planner failed to lay the circuit out to count its rows (`used_rows`;
+    /// halo2's error, as text).
+    #[error("halo2 key generation failed: the floor planner cannot lay the circuit out: {0}")]
+    RowCount(String),
 }
 
 /// The content of a key file.
@@ -185,17 +186,11 @@ pub fn setup(arch: &Architecture, inferences: u32) -> Result<KeyFile, KeyError> 
     Ok(KeyFile { k, inferences, vk_repr: vk_repr(&vk), arch: arch.clone(), arch_digest })
 }
 
-/// Rows the circuit's layout uses (its tallest column, the lookup table included).
-///
-/// `CircuitCost` runs the floor planner without a witness; its row count is private, but
-/// its `Debug` text shows it, and the layout is a pure function of the architecture.
-pub fn used_rows<C: Circuit<Fp> + std::fmt::Debug>(circuit: &C) -> Result<usize, KeyError> {
-    let cost = format!("{:?}", CircuitCost::<vesta::Point, C>::measure(MAX_K, circuit));
-    cost.split("max_rows: ")
-        .nth(1)
-        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|s| s.parse().ok())
-        .ok_or(KeyError::RowCount)
+/// Rows the circuit's layout uses (its tallest column, the lookup table included):
+/// `dev::CircuitCost`'s `max_rows`, counted by running the floor planner without a
+/// witness (`rows::count_rows`). The layout is a pure function of the architecture.
+pub fn used_rows(circuit: &ModelCircuit<'_>) -> Result<usize, KeyError> {
+    count_rows(circuit).map_err(|e| KeyError::RowCount(e.to_string()))
 }
 
 /// A lower bound on the rows of the circuit of `arch` with `inferences` inferences,

@@ -1,6 +1,10 @@
-//! zkseal's transparent backend: the model circuit in PLONK form on zcash's
+//! zkseal's transparent backend's circuit: the model relation in PLONK form on zcash's
 //! `halo2_proofs` (IPA commitments over the Pasta curves), so no trusted setup at all
-//! (`specs/circuit-halo2.md`).
+//! (`specs/circuit-halo2.md`). `chips` are the gadgets, `ops` one layout per op over the
+//! plan of `zkseal_core::quant::plan`, `circuit` the model circuit, `commitment` the
+//! Pallas commitment, `keys` the key file and the key derivation both sides run, `rows`
+//! the row count that picks `k`. Proving is `zkseal_prover::halo2`, verification the
+//! `zkseal-verifier-halo2` crate.
 //!
 //! The circuit field is `pasta_curves::Fp`, the scalar field of Vesta (`EqAffine`, the
 //! curve the IPA commitments live on). Signed integers are embedded as `v` for `v ≥ 0`
@@ -16,9 +20,9 @@ pub mod chips;
 pub mod circuit;
 pub mod commitment;
 pub mod keys;
+pub mod ops;
 pub mod params;
-pub mod prove;
-pub mod verify;
+pub mod rows;
 
 use ff::{Field, PrimeField};
 pub use pasta_curves::Fp;

@@ -91,7 +91,7 @@ pub fn load_or_make(k: u32, dir: Option<&Path>) -> Params<EqAffine> {
 /// Writes the cache file whole (`atomic`), best effort.
 fn write_atomic(path: &Path, bytes: &[u8]) {
     if path.parent().is_some_and(|dir| std::fs::create_dir_all(dir).is_ok()) {
-        let _ = zkseal_circuits::atomic::write_atomic(path, bytes, 0o644);
+        let _ = zkseal_core::atomic::write_atomic(path, bytes, 0o644);
     }
 }
 

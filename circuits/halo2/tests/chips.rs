@@ -221,7 +221,7 @@ fn dot_refuses_forged_accumulators() {
 
 #[test]
 fn divide_matches_the_reference_rounding() {
-    use zkseal_circuits::quant::rounding::{div_round, rescale};
+    use zkseal_core::quant::rounding::{div_round, rescale};
     for acc in [-1000i64, -513, -512, -511, -3, -2, -1, 0, 1, 2, 511, 512, 1000] {
         for shift in [0, 1, 3] {
             for relu in [false, true] {

@@ -9,9 +9,9 @@ use onnx_protobuf::{GraphProto, NodeProto, ValueInfoProto};
 use super::tensor::{decode, ConstTensor};
 use super::{consts, lower};
 use super::{DynamicShapeKind as D, GraphKind as G, ImportErrorKind as E, TooLargeKind, UnsupportedKind as U};
-use zkseal_circuits::model::float::{FloatLayer, FloatModel};
-use zkseal_circuits::model::op::Op;
-use zkseal_circuits::model::shape::{broadcast_map, check_size, numel};
+use zkseal_core::model::float::{FloatLayer, FloatModel};
+use zkseal_core::model::op::Op;
+use zkseal_core::model::shape::{broadcast_map, check_size, numel};
 
 /// Ops that may read the logits and begin a classifier head.
 pub(super) const HEAD_OPS: &[&str] = &["Softmax", "LogSoftmax", "ArgMax", "Hardmax", "Sigmoid", "ZipMap"];
@@ -358,7 +358,7 @@ fn per_row(v: &[f64], rows: usize) -> Vec<f64> {
 /// Smallest parameter shape along which every tensor in `full` (each of `shape`)
 /// varies, and the tensors restricted to it.
 fn compress(shape: &[usize], full: Vec<Vec<f64>>) -> (Vec<usize>, Vec<Vec<f64>>) {
-    let strides = zkseal_circuits::model::shape::strides(shape);
+    let strides = zkseal_core::model::shape::strides(shape);
     let varies = |axis: usize| {
         full.iter().any(|t| {
             (0..t.len()).any(|i| {
@@ -370,7 +370,7 @@ fn compress(shape: &[usize], full: Vec<Vec<f64>>) -> (Vec<usize>, Vec<Vec<f64>>)
     let pshape: Vec<usize> = (0..shape.len()).map(|a| if varies(a) { shape[a] } else { 1 }).collect();
     // Element i of the compressed tensor sits at the full index with the same
     // coordinates on varying axes and 0 elsewhere.
-    let pstrides = zkseal_circuits::model::shape::strides(&pshape);
+    let pstrides = zkseal_core::model::shape::strides(&pshape);
     let picks: Vec<usize> = (0..numel(&pshape))
         .map(|i| (0..shape.len()).map(|a| (i / pstrides[a] % pshape[a]) * strides[a]).sum())
         .collect();

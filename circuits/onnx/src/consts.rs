@@ -8,7 +8,7 @@ use super::builder::Builder;
 use super::lower::squeeze_shape;
 use super::tensor::{ConstTensor, Data};
 use super::{ImportErrorKind as E, MalformedKind as M, TooLargeKind, UnsupportedKind as U};
-use zkseal_circuits::model::shape::{broadcast_map, numel, MAX_TENSOR_ELEMENTS};
+use zkseal_core::model::shape::{broadcast_map, numel, MAX_TENSOR_ELEMENTS};
 
 pub(super) fn fold(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let a = Attrs(node);

@@ -7,7 +7,7 @@ use onnx_protobuf::attribute_proto::AttributeType;
 use onnx_protobuf::tensor_proto::DataType;
 use thiserror::Error;
 
-use zkseal_circuits::model::shape::ShapeError;
+use zkseal_core::model::shape::ShapeError;
 
 /// An import failure: the file, the node if there is one, what went wrong.
 #[derive(Debug, Error)]

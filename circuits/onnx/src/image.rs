@@ -9,8 +9,8 @@ use super::lower::axis;
 use super::tensor::ConstTensor;
 use super::window;
 use super::{FloatValue, ImportErrorKind as E, MalformedKind as M, UnsupportedKind as U};
-use zkseal_circuits::model::op::Op;
-use zkseal_circuits::model::shape::ShapeError;
+use zkseal_core::model::op::Op;
+use zkseal_core::model::shape::ShapeError;
 
 pub(super) fn conv(b: &mut Builder, node: &NodeProto) -> Result<(), E> {
     let a = Attrs(node);

@@ -18,8 +18,8 @@ mod window;
 
 use onnx_protobuf::{Message, ModelProto};
 
-use zkseal_circuits::format::{hex, Metadata};
-use zkseal_circuits::model::float::FloatModel;
+use zkseal_core::format::{hex, Metadata};
+use zkseal_core::model::float::FloatModel;
 
 pub use error::{
     AttributeValue, DynamicShapeKind, FloatValue, GraphKind, ImportError, ImportErrorKind, MalformedKind, TooLargeKind,

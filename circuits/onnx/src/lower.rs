@@ -7,8 +7,8 @@ use super::builder::Builder;
 use super::image;
 use super::tensor::ConstTensor;
 use super::{ImportErrorKind as E, MalformedKind as M, UnsupportedKind as U};
-use zkseal_circuits::model::op::Op;
-use zkseal_circuits::model::shape::{broadcast_map, broadcasts_to, numel, ShapeError};
+use zkseal_core::model::op::Op;
+use zkseal_core::model::shape::{broadcast_map, broadcasts_to, numel, ShapeError};
 
 /// ONNX element types a Cast may convert an activation to without changing it.
 const FLOAT_TYPES: [i64; 3] = [1, 10, 11];

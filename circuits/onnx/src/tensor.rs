@@ -6,7 +6,7 @@ use onnx_protobuf::TensorProto;
 use protobuf::Enum;
 
 use super::{ImportErrorKind as E, MalformedKind as M, TooLargeKind, UnsupportedKind as U};
-use zkseal_circuits::model::shape::{numel, MAX_RANK, MAX_TENSOR_ELEMENTS};
+use zkseal_core::model::shape::{numel, MAX_RANK, MAX_TENSOR_ELEMENTS};
 
 /// A constant's values: reals (as `f64`), integers or strings.
 #[derive(Clone, Debug, PartialEq)]

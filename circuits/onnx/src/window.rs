@@ -2,7 +2,7 @@
 
 use super::attrs::Attrs;
 use super::{AttributeValue, ImportErrorKind as E, MalformedKind as M, UnsupportedKind as U};
-use zkseal_circuits::model::op::Window2d;
+use zkseal_core::model::op::Window2d;
 
 fn pair(v: Vec<i64>, attribute: &'static str) -> Result<[u32; 2], E> {
     match v.as_slice() {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use zkseal_circuits::format::{architecture_to_bytes, hex};
+use zkseal_core::format::{architecture_to_bytes, hex};
 
 use super::load_model;
 use crate::files::write_atomic;

@@ -16,15 +16,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::hex;
-use zkseal_circuits::Model;
+use zkseal_core::format::hex;
+use zkseal_core::Model;
 use zkseal_prover::commit::{commitment_record, SaltFile};
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::ProverError;
 use zkseal_verifier::{CommitmentRecord, CommitmentScheme};
 
-use super::{is_halo2_key, load_model, peek_proving_key, read_proving_key, MAX_KEY_BYTES};
+use super::{key_backend, load_model, peek_proving_key, read_proving_key, MAX_KEY_BYTES};
 use crate::files::{read_limited, read_text};
+use zkseal_prover::backend::Backend;
 
 /// Largest commitment record read.
 const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -216,7 +217,7 @@ impl Audit {
 
         let key = match &self.pk {
             None => Key::None,
-            Some(pk) if is_halo2_key(pk)? => {
+            Some(pk) if key_backend(pk)? == Backend::Halo2 => {
                 // Not needed, but a damaged file is still reported as one.
                 zkseal_halo2::keys::KeyFile::from_bytes(&read_limited(pk, MAX_KEY_BYTES)?).with_context(|| at(pk))?;
                 Key::Halo2

@@ -8,8 +8,9 @@ use clap::Args;
 use rand::rngs::OsRng;
 use zkseal_prover::commit::{commitment_record, fresh_salt, SaltFile};
 
-use super::{is_halo2_key, load_model, load_proving_key, SchemeArg};
+use super::{key_backend, load_model, load_proving_key, SchemeArg};
 use crate::files::{read_text, write_atomic, write_atomic_mode};
+use zkseal_prover::backend::Backend;
 
 #[derive(Args)]
 pub struct Commit {
@@ -38,7 +39,7 @@ impl Commit {
         let model = load_model(&self.model)?;
         let key = match (&self.pk, self.scheme) {
             // halo2 keys open the record's Pallas commitment, which every record holds.
-            (Some(pk), None | Some(SchemeArg::Poseidon)) if is_halo2_key(pk)? => None,
+            (Some(pk), None | Some(SchemeArg::Poseidon)) if key_backend(pk)? == Backend::Halo2 => None,
             (Some(pk), scheme) => Some(load_proving_key(pk, &model.arch, scheme)?),
             (None, Some(SchemeArg::Poseidon)) => None,
             (None, _) => bail!("the Lego scheme (the default) commits with the keys: pass --pk KEYS_DIR/proving.key"),

@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::hex;
-use zkseal_circuits::input::{read_labelled, sample_text, Label, Labelled};
-use zkseal_circuits::model::float::FloatModel;
-use zkseal_circuits::quant::eval::{declared_input_range, dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{OutputKind, QuantReport, WORST};
-use zkseal_circuits::Model;
+use zkseal_core::format::hex;
+use zkseal_core::input::{read_labelled, sample_text, Label, Labelled};
+use zkseal_core::model::float::FloatModel;
+use zkseal_core::quant::eval::{declared_input_range, dequantize, evaluate, quantize_input};
+use zkseal_core::quant::quantize::{OutputKind, QuantReport, WORST};
+use zkseal_core::Model;
 use zkseal_onnx::{import_onnx, MAX_ONNX_BYTES};
 
 use super::import::{quality_text, read_labels};

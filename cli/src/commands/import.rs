@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::{hex, CalibrationInfo};
-use zkseal_circuits::input::{read_samples, sample_text, Sample};
-use zkseal_circuits::model::shape::numel;
-use zkseal_circuits::quant::quantize::{
+use zkseal_core::format::{hex, CalibrationInfo};
+use zkseal_core::input::{read_samples, sample_text, Sample};
+use zkseal_core::model::shape::numel;
+use zkseal_core::quant::quantize::{
     assess, calibrate, compare, quantize, synthetic_samples, synthetic_samples_in, OutputKind, Problem, QuantReport,
     CALIBRATION_RULE,
 };
-use zkseal_circuits::{Model, QuantConfig};
+use zkseal_core::{Model, QuantConfig};
 use zkseal_onnx::{import_onnx, MAX_ONNX_BYTES};
 
 use super::inspect::{calibration_text, input_range_json, input_range_text};

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::input::{parse_input, parse_jsonl};
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::OutputKind;
-use zkseal_circuits::Model;
+use zkseal_core::input::{parse_input, parse_jsonl};
+use zkseal_core::quant::eval::{dequantize, evaluate, quantize_input};
+use zkseal_core::quant::quantize::OutputKind;
+use zkseal_core::Model;
 
 use super::load_model;
 use crate::files::{read_text, MAX_INPUT_BYTES};

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::format::{architecture_digest, hex, CalibrationInfo, ARCH_FORMAT_VERSION, MODEL_FORMAT_VERSION};
-use zkseal_circuits::quant::arch::Architecture;
-use zkseal_circuits::quant::eval::accepted_input_range;
-use zkseal_circuits::quant::rounding::pow2;
-use zkseal_circuits::r1cs::estimate::{costs, size};
-use zkseal_circuits::r1cs::Scheme;
+use zkseal_core::format::{architecture_digest, hex, CalibrationInfo, ARCH_FORMAT_VERSION, MODEL_FORMAT_VERSION};
+use zkseal_core::quant::arch::Architecture;
+use zkseal_core::quant::eval::accepted_input_range;
+use zkseal_core::quant::rounding::pow2;
+use zkseal_r1cs::estimate::{costs, size};
+use zkseal_r1cs::Scheme;
 use zkseal_verifier::MAX_INFERENCES;
 
 use super::ModelOrArch;

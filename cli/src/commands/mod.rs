@@ -13,15 +13,15 @@ pub mod verify;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use zkseal_circuits::format::{architecture_from_bytes, ARCH_MAGIC, MAX_FILE_BYTES};
-use zkseal_circuits::{Architecture, Model};
+use zkseal_core::format::{architecture_from_bytes, ARCH_MAGIC, MAX_FILE_BYTES};
+use zkseal_core::{Architecture, Model};
 use zkseal_prover::keys::ProvingKeyFile;
 use zkseal_prover::resources::check_machine;
 use zkseal_prover::setup::circuit_scheme;
 use zkseal_verifier::{CommitmentScheme, KeyHeader};
 
-use crate::backend::Backend;
 use crate::files::{read_limited, read_prefix};
+use zkseal_prover::backend::Backend;
 
 /// Largest proving key read.
 const MAX_KEY_BYTES: usize = 16 << 30;
@@ -55,15 +55,31 @@ pub enum BackendArg {
     Halo2,
 }
 
-/// Whether the file at `path` is a halo2 key (`Backend::of_key`).
-pub fn is_halo2_key(path: &Path) -> Result<bool> {
-    Ok(Backend::of_key(path)? == Backend::Halo2)
+impl BackendArg {
+    pub fn backend(self) -> Backend {
+        match self {
+            BackendArg::Groth16 => Backend::Groth16,
+            BackendArg::Halo2 => Backend::Halo2,
+        }
+    }
 }
 
-/// Reads and decodes the proving key for `arch`. Its header (the first bytes) is
-/// checked first: with `expected`, a key of another scheme is refused, and so is a
-/// circuit the machine cannot hold, before a key of gigabytes is read.
+/// The backend of the key file at `path`, from its first bytes only (`Backend::of_key`:
+/// the key decides).
+pub fn key_backend(path: &Path) -> Result<Backend> {
+    Ok(Backend::of_key(&read_prefix(path, Backend::KEY_PREFIX)?))
+}
+
+/// Reads and decodes the Groth16 proving key for `arch`, after `check_proving_key`.
 pub fn load_proving_key(path: &Path, arch: &Architecture, expected: Option<SchemeArg>) -> Result<ProvingKeyFile> {
+    check_proving_key(path, arch, expected)?;
+    read_proving_key(path)
+}
+
+/// Checks a Groth16 proving key's header (its first bytes), before a key of gigabytes is
+/// read: with `expected`, a key of another scheme is refused, and so is a circuit the
+/// machine cannot hold.
+pub fn check_proving_key(path: &Path, arch: &Architecture, expected: Option<SchemeArg>) -> Result<()> {
     let header = peek_proving_key(path)?;
     if let Some(want) = expected.map(SchemeArg::scheme) {
         if header.scheme != want {
@@ -76,7 +92,7 @@ pub fn load_proving_key(path: &Path, arch: &Architecture, expected: Option<Schem
         }
     }
     check_machine(arch, circuit_scheme(header.scheme), header.inferences as usize)?;
-    read_proving_key(path)
+    Ok(())
 }
 
 /// The header of the proving key at `path`, from its first bytes only.
@@ -147,7 +163,7 @@ impl FileKind {
             (&zkseal_verifier::VK_MAGIC[..], FileKind::VerifyingKey),
             (&zkseal_prover::keys::PK_MAGIC[..], FileKind::ProvingKey),
             (&zkseal_halo2::keys::MAGIC[..], FileKind::Halo2Key),
-            (&zkseal_circuits::format::MODEL_MAGIC[..], FileKind::Model),
+            (&zkseal_core::format::MODEL_MAGIC[..], FileKind::Model),
             (&ARCH_MAGIC[..], FileKind::Architecture),
         ] {
             if bytes.starts_with(magic) {

@@ -10,21 +10,18 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rand::rngs::OsRng;
 use serde_json::json;
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::format::hex;
-use zkseal_circuits::input::{parse_input, parse_samples};
-use zkseal_circuits::Model;
+use zkseal_core::format::hex;
+use zkseal_core::input::{parse_input, parse_samples};
+use zkseal_core::Model;
 use zkseal_halo2::keys::KeyFile as Halo2KeyFile;
-use zkseal_halo2::prove::Halo2Prover;
+use zkseal_prover::backend::Backend;
 use zkseal_prover::batch::{prove_batch, BatchProver};
-use zkseal_prover::commit::{commitment_record, SaltFile};
-use zkseal_prover::prove::Prover;
+use zkseal_prover::commit::SaltFile;
 use zkseal_prover::ProverError;
 use zkseal_verifier::{CommitmentRecord, ProofBundle};
 
-use super::{is_halo2_key, load_model, load_proving_key, peek_proving_key, BackendArg, SchemeArg};
+use super::{check_proving_key, key_backend, load_model, peek_proving_key, BackendArg, SchemeArg, MAX_KEY_BYTES};
 use crate::files::{read_limited, read_text, write_atomic, MAX_INPUT_BYTES};
 
 #[derive(Args)]
@@ -111,23 +108,33 @@ impl Prove {
                 return Err(self.model_changed("commitment record", path, &r.model_id, &now, &model));
             }
         }
-        let halo2 = is_halo2_key(&self.pk)?;
-        match (self.backend, halo2) {
-            (Some(BackendArg::Halo2), false) => bail!("{} is not a halo2 key", self.pk.display()),
-            (Some(BackendArg::Groth16), true) => bail!("{} is a halo2 key, not a Groth16 one", self.pk.display()),
-            _ => {}
+        let backend = key_backend(&self.pk)?;
+        if let Some(want) = self.backend.map(BackendArg::backend) {
+            if want != backend {
+                bail!("{} is a {} key, not a {} one", self.pk.display(), backend.name(), want.name());
+            }
         }
-        if halo2 {
-            return self.run_halo2(&model, &salt, record);
-        }
-        let key = load_proving_key(&self.pk, &model.arch, self.scheme)?;
-        let prover = Prover::new(&model, &key, &salt, record.as_ref())?;
+        let limit = match backend {
+            Backend::Groth16 => {
+                check_proving_key(&self.pk, &model.arch, self.scheme)?;
+                MAX_KEY_BYTES
+            }
+            Backend::Halo2 if self.scheme == Some(SchemeArg::Lego) => bail!("halo2 keys use the Poseidon scheme"),
+            Backend::Halo2 => MAX_HALO2_KEY_BYTES,
+        };
+        let key = read_limited(&self.pk, limit)?;
+        let prover = backend
+            .system()
+            .prover(&model, &key, &salt, record.as_ref())
+            .with_context(|| format!("{}", self.pk.display()))?;
+        drop(key);
         if let Some(batch) = &self.batch {
-            return run_batch(&prover, batch, &self.output, self.json, self.timeout);
+            return run_batch(prover.as_ref(), batch, &self.output, self.json, self.timeout);
         }
         let inputs = self.inputs(prover.inferences(), model.arch.input.len())?;
         let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-        self.write(&prover.prove_all(&refs, &mut OsRng)?, "")
+        let tag = if backend == Backend::Halo2 { "halo2, " } else { "" };
+        self.write(&prover.prove_inputs(&refs)?, tag)
     }
 
     /// The refusal of a salt file or record that `commit` made for model `made_for`
@@ -159,7 +166,7 @@ impl Prove {
 
     /// The architecture digest the proving key is for (Groth16: from its header alone).
     fn key_architecture(&self) -> Result<[u8; 32]> {
-        if is_halo2_key(&self.pk)? {
+        if key_backend(&self.pk)? == Backend::Halo2 {
             let key = Halo2KeyFile::from_bytes(&read_limited(&self.pk, MAX_HALO2_KEY_BYTES)?)?;
             return Ok(key.arch_digest);
         }
@@ -190,35 +197,13 @@ impl Prove {
     }
 }
 
-impl Prove {
-    /// A halo2 key: the record (the given one, or this salt's) must hold the Pallas
-    /// commitment the proofs open.
-    fn run_halo2(&self, model: &Model, salt: &Salt, record: Option<CommitmentRecord>) -> Result<()> {
-        if self.scheme == Some(SchemeArg::Lego) {
-            bail!("halo2 keys use the Poseidon scheme");
-        }
-        let record = match record {
-            Some(r) => r,
-            None => commitment_record(model, salt, None)?,
-        };
-        let key = read_limited(&self.pk, MAX_HALO2_KEY_BYTES)?;
-        let prover = Halo2Prover::new(model, &key, salt, &record).with_context(|| format!("{}", self.pk.display()))?;
-        if let Some(batch) = &self.batch {
-            return run_batch(&prover, batch, &self.output, self.json, self.timeout);
-        }
-        let inputs = self.inputs(prover.inferences(), model.arch.input.len())?;
-        let refs: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-        self.write(&prover.prove_all(&refs)?, "halo2, ")
-    }
-}
-
 /// Largest halo2 key read (the file holds the architecture, not the key itself).
 const MAX_HALO2_KEY_BYTES: usize = 64 << 20;
 
 /// `--batch`: a progress bar (count, rate, ETA) when stderr is a terminal and the
 /// output is not JSON; stops between chunks at the deadline or on a signal.
 fn run_batch(
-    prover: &impl BatchProver,
+    prover: &dyn BatchProver,
     inputs: &Path,
     output: &Path,
     json: bool,

@@ -6,10 +6,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rand::rngs::OsRng;
-use zkseal_circuits::format::hex;
-use zkseal_prover::setup::setup;
-use zkseal_verifier::MAX_INFERENCES;
+use zkseal_core::format::hex;
+use zkseal_prover::backend::{Backend, SetupOptions};
+use zkseal_verifier::{CommitmentScheme, MAX_INFERENCES};
 
 use super::{BackendArg, ModelOrArch, SchemeArg};
 use crate::files::write_atomic;
@@ -37,53 +36,30 @@ pub struct Setup {
 impl Setup {
     pub fn run(self) -> Result<()> {
         let file = ModelOrArch::load(&self.model)?;
-        if self.backend == BackendArg::Halo2 {
-            return self.run_halo2(file.arch());
-        }
-        let start = Instant::now();
-        let scheme = self.scheme.unwrap_or(SchemeArg::Lego).scheme();
-        let key = setup(file.arch(), scheme, self.inferences, &mut OsRng)?;
-        let elapsed = start.elapsed();
-        std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
-        let pk = key.to_bytes();
-        let vk = key.verifying_key_file();
-        write_atomic(&self.output.join("proving.key"), &pk)?;
-        write_atomic(&self.output.join("verifying.key"), &vk)?;
-        println!(
-            "wrote {}/proving.key ({} bytes) and verifying.key ({} bytes), {} scheme, {} inference(s) per proof, for architecture {} in {:.1} s",
-            self.output.display(),
-            pk.len(),
-            vk.len(),
-            key.header.scheme.name(),
-            key.header.inferences,
-            hex(&key.header.architecture_digest),
-            elapsed.as_secs_f64()
-        );
-        Ok(())
-    }
-}
-
-impl Setup {
-    /// halo2: the same key file as `proving.key` and `verifying.key`.
-    fn run_halo2(&self, arch: &zkseal_circuits::Architecture) -> Result<()> {
-        if self.scheme == Some(SchemeArg::Lego) {
+        let backend = self.backend.backend();
+        let options = SetupOptions { scheme: self.scheme.map(SchemeArg::scheme), inferences: self.inferences };
+        if backend == Backend::Halo2 && options.scheme == Some(CommitmentScheme::Lego) {
             anyhow::bail!("the halo2 backend binds the weights with the Poseidon commitment only (--scheme poseidon)");
         }
         let start = Instant::now();
-        let key = zkseal_halo2::keys::setup(arch, self.inferences)?;
-        let bytes = key.to_bytes();
+        let keys = backend.system().setup(file.arch(), &options)?;
+        let elapsed = start.elapsed().as_secs_f64();
         std::fs::create_dir_all(&self.output).with_context(|| format!("cannot create {}", self.output.display()))?;
-        write_atomic(&self.output.join("proving.key"), &bytes)?;
-        write_atomic(&self.output.join("verifying.key"), &bytes)?;
-        println!(
-            "wrote {}/proving.key and verifying.key ({} bytes each), halo2 backend (no trusted setup), 2^{} rows, {} inference(s) per proof, for architecture {} in {:.1} s",
-            self.output.display(),
-            bytes.len(),
-            key.k,
-            key.inferences,
-            hex(&key.arch_digest),
-            start.elapsed().as_secs_f64()
-        );
+        write_atomic(&self.output.join("proving.key"), &keys.proving)?;
+        write_atomic(&self.output.join("verifying.key"), &keys.verifying)?;
+        let (dir, arch, b) = (self.output.display(), hex(&keys.architecture_digest), keys.inferences);
+        match keys.rows_log2 {
+            Some(k) => println!(
+                "wrote {dir}/proving.key and verifying.key ({} bytes each), halo2 backend (no trusted setup), 2^{k} rows, {b} inference(s) per proof, for architecture {arch} in {elapsed:.1} s",
+                keys.proving.len(),
+            ),
+            None => println!(
+                "wrote {dir}/proving.key ({} bytes) and verifying.key ({} bytes), {} scheme, {b} inference(s) per proof, for architecture {arch} in {elapsed:.1} s",
+                keys.proving.len(),
+                keys.verifying.len(),
+                keys.scheme.name(),
+            ),
+        }
         Ok(())
     }
 }

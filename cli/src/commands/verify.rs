@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{json, Value};
-use zkseal_circuits::input::{parse_input, parse_samples};
+use zkseal_core::input::{parse_input, parse_samples};
 use zkseal_verifier::{quantize_value, CommitmentRecord, Opened, ProofBundle, Verified, VerifyError};
 
 use super::FileKind;
-use crate::backend::AnyVerifier;
 use crate::files::{read_limited, MAX_INPUT_BYTES};
 use answer::{client_json, client_text, Answer};
+use zkseal_prover::backend::{Backend, BundleVerifier};
 
 mod answer;
 
@@ -116,7 +116,7 @@ impl Verify {
             serde_json::from_slice(&record).map_err(|e| malformed(files.not_a_record(&record, &bundle, e)))?;
         let bundle: ProofBundle =
             serde_json::from_slice(&bundle).map_err(|e| malformed(files.not_a_bundle(&bundle, e)))?;
-        let verified = AnyVerifier::new(&vk, &record).and_then(|v| v.verify(&bundle)).map_err(refusal)?;
+        let verified = any_verifier(&vk, &record).and_then(|v| v.verify(&bundle)).map_err(refusal)?;
         if let Some(path) = &self.input {
             check_input(path, &verified)?;
         }
@@ -226,7 +226,7 @@ impl Verify {
     fn run_batch(&self, batch: &PathBuf) -> i32 {
         // Exit codes as for one proof: an unreadable file or a malformed key or record
         // is 2, a key and record that do not belong together is 1 for every line.
-        let loaded = (|| -> Result<(AnyVerifier, CommitmentRecord, BatchLines), Refusal> {
+        let loaded = (|| -> Result<(Box<dyn BundleVerifier>, CommitmentRecord, BatchLines), Refusal> {
             let read = |p: &PathBuf, limit| read_limited(p, limit).map_err(|e| (2, "unreadable", format!("{e:#}")));
             let files = Files { vk: &self.vk, record: &self.commitment, bundle: batch };
             let (record, key) = (read(&self.commitment, MAX_BYTES)?, read(&self.vk, MAX_BYTES)?);
@@ -245,7 +245,7 @@ impl Verify {
                 };
                 (2, "malformed", reason)
             })?;
-            let verifier = AnyVerifier::new(&key, &record).map_err(refusal)?;
+            let verifier = any_verifier(&key, &record).map_err(refusal)?;
             let bytes = read(batch, MAX_BATCH_BYTES)?;
             let kind = FileKind::of(&bytes);
             // One pretty-printed bundle, or any other single file, is not a JSONL of proofs
@@ -352,4 +352,9 @@ fn bundle_of(line: &str) -> Result<ProofBundle, String> {
     }
     let bundle = v.get("bundle").cloned().unwrap_or(v);
     serde_json::from_value(bundle).map_err(|e| format!("malformed proof bundle: {e}"))
+}
+
+/// The verifier of the backend the key belongs to (the key decides, not the bundle).
+fn any_verifier(key: &[u8], record: &CommitmentRecord) -> Result<Box<dyn BundleVerifier>, VerifyError> {
+    Backend::of_key(key).system().verifier(key, record)
 }

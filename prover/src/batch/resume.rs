@@ -15,9 +15,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use zkseal_circuits::atomic::replace_file;
-use zkseal_circuits::input::parse_jsonl_line;
-use zkseal_circuits::quant::rounding::quantize_value;
+use zkseal_core::atomic::replace_file;
+use zkseal_core::input::parse_jsonl_line;
+use zkseal_core::quant::rounding::quantize_value;
 use zkseal_verifier::unhex;
 
 use super::{limited_lines, read_line, BatchLine, BatchProver, Groups, MAX_LINE_BYTES};
@@ -145,7 +145,7 @@ pub(super) struct Existing {
 
 /// Reads `output`'s entries (none when it does not exist). Refuses a proofs file of
 /// another model, key or commitment, or with a damaged line before the last.
-pub(super) fn read_existing(output: &Path, prover: &impl BatchProver) -> Result<Existing, ProverError> {
+pub(super) fn read_existing(output: &Path, prover: &dyn BatchProver) -> Result<Existing, ProverError> {
     let io = |e: std::io::Error| ProverError::Io { what: "the proofs file", reason: e.to_string() };
     let mut existing = Existing { entries: Vec::new(), complete: 0, len: 0 };
     let file = match File::open(output) {

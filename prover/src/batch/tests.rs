@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
-use zkseal_circuits::quant::rounding::quantize_value;
+use zkseal_core::quant::rounding::quantize_value;
 use zkseal_verifier::ProofBundle;
 
 use super::{limited_lines, prove_batch, BatchLine, BatchProver, BatchSummary, ResumeNote};
@@ -41,11 +41,11 @@ impl BatchProver for Fake {
     fn proof_bytes(&self) -> u64 {
         1
     }
-    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, String> {
+    fn prove_inputs(&self, inputs: &[&[f64]]) -> Result<ProofBundle, ProverError> {
         self.proofs.fetch_add(1, Ordering::SeqCst);
         let values: Vec<f64> = inputs.concat();
         if values.iter().any(|v| *v < 0.0) {
-            return Err("a negative input".into());
+            return Err(ProverError::Malformed { what: "input", reason: "a negative input".into() });
         }
         let input: Vec<i64> = values.iter().map(|v| quantize_value(*v, SCALE).expect("small")).collect();
         Ok(ProofBundle {
@@ -120,7 +120,7 @@ fn assert_answers(dir: &Dir, inputs: &str, b: usize) {
         let numbers: Vec<usize> = group.iter().map(|(n, _)| *n).collect();
         assert_eq!(entry.lines.clone().unwrap_or_else(|| vec![entry.line]), numbers);
         let joined: String = group.iter().map(|(_, t)| format!("{t}\n")).collect();
-        let digest = zkseal_circuits::format::hex(blake3::hash(joined.as_bytes()).as_bytes());
+        let digest = zkseal_core::format::hex(blake3::hash(joined.as_bytes()).as_bytes());
         assert_eq!(entry.input_blake3.as_deref(), Some(digest.as_str()), "line {}", entry.line);
         if let Some(bundle) = &entry.bundle {
             let values: Vec<i64> = group

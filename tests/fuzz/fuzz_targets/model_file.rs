@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkseal_circuits::format::{architecture_from_bytes, architecture_to_bytes};
-use zkseal_circuits::Model;
+use zkseal_core::format::{architecture_from_bytes, architecture_to_bytes};
+use zkseal_core::Model;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(model) = Model::from_bytes(data) {

@@ -5,10 +5,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkseal_circuits::model::shape::numel;
-use zkseal_circuits::quant::eval::{evaluate, quantize_input};
-use zkseal_circuits::quant::quantize::{calibrate, quantize, synthetic_samples};
-use zkseal_circuits::{Model, QuantConfig};
+use zkseal_core::model::shape::numel;
+use zkseal_core::quant::eval::{evaluate, quantize_input};
+use zkseal_core::quant::quantize::{calibrate, quantize, synthetic_samples};
+use zkseal_core::{Model, QuantConfig};
 use zkseal_onnx::import_onnx;
 
 /// Above this many values in any tensor, evaluation is skipped: import alone is what

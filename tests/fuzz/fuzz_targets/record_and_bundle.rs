@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zkseal_circuits::input::{parse_input, parse_jsonl, parse_samples};
+use zkseal_core::input::{parse_input, parse_jsonl, parse_samples};
 use zkseal_verifier::{field_to_decimal, parse_field, parse_point, CommitmentRecord, ProofBundle};
 
 fuzz_target!(|data: &[u8]| {

@@ -23,7 +23,7 @@ use halo2_proofs::plonk::{
     Advice, Column, ConstraintSystem, Constraints, Error, Expression, Fixed, Instance, Selector, TableColumn,
 };
 use halo2_proofs::poly::Rotation;
-use zkseal_circuits::commitment::packing_plan;
+use zkseal_core::commitment::packing_plan;
 
 use super::Cell;
 use crate::{fe, int, pow2, Fp};
@@ -329,4 +329,4 @@ impl RangeInstructions for RangeChip {
 
 /// Checks that `PrimeField` is what the packing assumes: elements of `PACK_BITS` bits
 /// are below the modulus.
-const _: () = assert!(Fp::NUM_BITS > zkseal_circuits::commitment::PACK_BITS);
+const _: () = assert!(Fp::NUM_BITS > zkseal_core::commitment::PACK_BITS);

@@ -1,4 +1,8 @@
-//! R1CS circuits over BN254's scalar field (`specs/circuit.md`).
+//! zkseal's Groth16 circuit: the model relation in R1CS over BN254's scalar field
+//! (`specs/circuit.md`). Gadgets (`range`, `rescale`, `linear`, `pool`, `clip`) beside
+//! their native twins; `ops` one module per op (constraints and count side by side) over
+//! the plan of `zkseal_core::quant::plan`; `circuit` the model circuit, `estimate` its size
+//! without building it; `commitment` the Poseidon commitment over BN254.
 //!
 //! Integers travel as `Wire`s: a linear combination plus, when proving, its native
 //! value. Every gadget computes its witness with the same native code the reference
@@ -7,8 +11,10 @@
 
 pub mod circuit;
 pub mod clip;
+pub mod commitment;
 pub mod estimate;
 pub mod linear;
+pub mod ops;
 pub mod pool;
 pub mod range;
 pub mod rescale;

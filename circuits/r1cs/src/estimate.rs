@@ -4,10 +4,13 @@
 //! allocating anything; `specs/circuit.md` gives the same formulas. A test checks
 //! that it equals the synthesized count for every bundled model.
 
-use super::{clip, pool, range, rescale, Costs, Scheme};
-use crate::commitment::{packing_plan, value_widths, CHUNK, HEADER_LEN};
-use crate::model::op::{Op, PlaneWindow, UnweightedOp, WeightedOp, Window2d};
-use crate::quant::arch::{Architecture, LayerStep};
+use zkseal_core::commitment::{packing_plan, value_widths, CHUNK, HEADER_LEN};
+use zkseal_core::model::op::Op;
+use zkseal_core::quant::arch::Architecture;
+use zkseal_core::quant::plan::plan;
+
+use crate::ops::{self, Part};
+use crate::{range, Costs, Scheme};
 
 /// Number of constraints of `arch`'s circuit for `inferences` inferences per proof.
 pub fn constraint_count(arch: &Architecture, scheme: Scheme, inferences: usize) -> u64 {
@@ -23,50 +26,13 @@ pub fn costs(arch: &Architecture, scheme: Scheme, inferences: usize) -> Costs {
     };
     let input = arch.input.len() as u64 * range::cost(arch.input.bits) as u64;
     let (mut linear, mut nonlinear) = (0u64, input);
-    let mut signs = false;
-    for (i, layer) in arch.layers.iter().enumerate() {
-        let x = arch.input_of(i).dims();
-        let y = layer.output.dims();
-        let bits = layer.output.bits;
-        let outputs = layer.output.len() as u64;
-        // An inconsistent layer (refused by `validate`) costs nothing here.
-        let Some(step) = layer.step() else { continue };
-        let (cost, keeps_signs, is_linear) = match step {
-            LayerStep::Weighted(op, r) => {
-                let macs = match op {
-                    WeightedOp::Dense { in_features, out_features } => {
-                        (x.iter().product::<usize>() / in_features as usize) as u64
-                            * in_features as u64
-                            * out_features as u64
-                    }
-                    WeightedOp::Conv2d { in_channels, out_channels, window } => {
-                        let (rows, cols) = tap_extents(window, [x[2], x[3]], [y[2], y[3]]);
-                        out_channels as u64 * in_channels as u64 * rows * cols
-                    }
-                    WeightedOp::Affine { .. } => outputs,
-                };
-                (macs + outputs * rescale::cost(r.shift, bits) as u64, true, true)
-            }
-            LayerStep::Unweighted(op) => match op {
-                UnweightedOp::Relu => (outputs * if signs { 1 } else { range::cost(bits) as u64 + 1 }, false, false),
-                UnweightedOp::Clip { .. } => (outputs * clip::cost(arch.input_of(i).bits) as u64, false, false),
-                UnweightedOp::MaxPool { window } => {
-                    (pool_cost(window, &x, &y, |w| pool::max_cost(w.area(), bits)), false, false)
-                }
-                UnweightedOp::AvgPool { window, count_include_pad } => {
-                    let divisor = |w: &PlaneWindow| if count_include_pad { w.padded_area } else { w.area() };
-                    (pool_cost(window, &x, &y, |w| pool::mean_cost(divisor(w), bits)), false, false)
-                }
-                UnweightedOp::GlobalAvgPool => (x[1] as u64 * pool::mean_cost(x[2] * x[3], bits) as u64, false, false),
-                UnweightedOp::Reshape | UnweightedOp::Transpose { .. } => (0, signs, false),
-            },
-        };
-        if is_linear {
-            linear += cost;
-        } else {
-            nonlinear += cost;
+    // An architecture without a plan (refused by `validate`) costs its input and output
+    // checks only.
+    for layer in plan(arch).unwrap_or_default() {
+        match ops::part(&layer) {
+            Part::Linear => linear += ops::cost(&layer),
+            Part::Nonlinear => nonlinear += ops::cost(&layer),
         }
-        signs = keeps_signs;
     }
     let outputs = arch.output().len() as u64;
     let b = inferences as u64;
@@ -76,18 +42,6 @@ pub fn costs(arch: &Architecture, scheme: Scheme, inferences: usize) -> Costs {
         linear: to(linear.saturating_mul(b)),
         nonlinear: to((nonlinear + outputs).saturating_mul(b)),
     }
-}
-
-/// The cost of a pooling layer from `x` to `y` (`[1, C, H, W]`): `window_cost` of
-/// each output window, for every channel.
-fn pool_cost(window: &Window2d, x: &[usize], y: &[usize], window_cost: impl Fn(&PlaneWindow) -> usize) -> u64 {
-    let mut sum = 0u64;
-    for oy in 0..y[2] {
-        for ox in 0..y[3] {
-            sum += window_cost(&window.window(oy, ox, x[2], x[3])) as u64;
-        }
-    }
-    sum * x[1] as u64
 }
 
 /// Value range checks, the Poseidon chain (504 per call, less the S-boxes of the
@@ -127,14 +81,6 @@ fn unused_conv_weights(arch: &Architecture) -> u64 {
         }
     }
     unused
-}
-
-/// `(Σ_oy rows(oy), Σ_ox cols(ox))`: in-bounds window extents over all outputs, whose
-/// product is the number of taps per (output channel, input channel) pair.
-fn tap_extents(window: &Window2d, hw: [usize; 2], out_hw: [usize; 2]) -> (u64, u64) {
-    let rows = (0..out_hw[0]).map(|oy| window.window(oy, 0, hw[0], hw[1]).rows.len() as u64).sum();
-    let cols = (0..out_hw[1]).map(|ox| window.window(0, ox, hw[0], hw[1]).cols.len() as u64).sum();
-    (rows, cols)
 }
 
 /// Largest domain BN254's scalar field supports (two-adicity 28).

@@ -6,9 +6,9 @@
 //! cannot wire an input to a different weight than the reference semantics.
 
 use super::{Result, Synth, Wire};
-use crate::model::kernels::conv2d_taps;
-use crate::model::op::Window2d;
-use crate::model::shape::broadcast_map;
+use zkseal_core::model::kernels::conv2d_taps;
+use zkseal_core::model::op::Window2d;
+use zkseal_core::model::shape::broadcast_map;
 
 /// `acc += x·w`
 fn mac(s: &Synth, acc: &mut Wire, x: &Wire, w: &Wire) -> Result<()> {
@@ -76,7 +76,7 @@ pub fn affine(
 mod tests {
     use super::super::testing::{satisfied, synth, wires};
     use super::*;
-    use crate::model::kernels;
+    use zkseal_core::model::kernels;
 
     fn values(w: &[Wire]) -> Vec<i64> {
         w.iter().map(|x| x.value.unwrap() as i64).collect()

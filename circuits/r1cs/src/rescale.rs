@@ -7,7 +7,7 @@
 
 use super::range::{signed, unsigned};
 use super::{Result, Synth, Wire};
-use crate::quant::rounding;
+use zkseal_core::quant::rounding;
 
 /// The witness of one rescale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

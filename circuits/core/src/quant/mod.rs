@@ -3,6 +3,7 @@
 
 pub mod arch;
 pub mod eval;
+pub mod plan;
 pub mod quantize;
 pub mod rounding;
 

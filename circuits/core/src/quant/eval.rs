@@ -96,8 +96,7 @@ pub fn accepted_input_range(arch: &Architecture) -> (f64, f64, bool) {
 
 /// Real values of the integers `q` of tensor `spec`: `q / 2^scale`.
 pub fn dequantize(spec: &TensorSpec, q: &[i64]) -> Vec<f64> {
-    let unit = pow2(-spec.scale);
-    q.iter().map(|&v| v as f64 * unit).collect()
+    zkseal_verifier::dequantize(q, spec.scale)
 }
 
 /// Evaluates the quantized model on integer input `input`.

@@ -14,8 +14,9 @@ use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
 use ark_relations::gr1cs::{LinearCombination, SynthesisError};
 use light_poseidon::parameters::bn254_x5::get_poseidon_parameters;
 
-use super::{header, packing_plan, pow2, Salt, CHUNK, POSEIDON_INPUTS};
-use crate::r1cs::{fr, Result, Synth, Wire};
+use super::{header, pow2};
+use crate::{fr, Result, Synth, Wire};
+use zkseal_core::commitment::{packing_plan, Salt, CHUNK, POSEIDON_INPUTS};
 
 /// circomlib's Poseidon(12) as a sponge configuration: rate 13, capacity 0; absorbing
 /// `[0, inputs…]` and squeezing one element gives circomlib's output.
@@ -81,10 +82,10 @@ mod tests {
 
     use super::super::{commit, value_widths, values};
     use super::*;
-    use crate::model::op::Op;
-    use crate::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
-    use crate::r1cs::range::signed;
-    use crate::r1cs::testing::{satisfied, synth};
+    use crate::range::signed;
+    use crate::testing::{satisfied, synth};
+    use zkseal_core::model::op::Op;
+    use zkseal_core::quant::arch::{Architecture, LayerWeights, QLayer, Rescale, TensorSpec, Weights};
 
     /// A dense 30 → 1 layer: 31 committed values, two packed elements.
     fn model() -> (Architecture, Weights) {

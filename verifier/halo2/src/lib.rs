@@ -1,18 +1,21 @@
-//! Verification of a halo2 proof bundle: the bindings a proof cannot see (same model,
-//! architecture, key and commitment as the record; formats), then halo2's IPA verifier
-//! on the instance `[commitment, input…, output…]` with the verifying key derived from
-//! the key file's architecture (`keys`).
+//! zkseal's halo2 verifier: checks a halo2 proof bundle against a key file and a
+//! commitment record, without the weights (`specs/circuit-halo2.md`).
+//!
+//! First the bindings a proof cannot see, the same `Binding` checks as the Groth16
+//! verifier's (same model, architecture, key and commitment as the record; formats), then
+//! halo2's IPA verifier on the instance `[commitment, input…, output…]` with the verifying
+//! key derived from the key file's architecture (`zkseal_halo2::keys`).
+//!
+//! A crate of its own rather than a feature of `zkseal-verifier`: deriving the key needs
+//! the circuit, which depends on the model core, which depends on `zkseal-verifier`.
 
 use halo2_proofs::plonk::{verify_proof, SingleVerifier, VerifyingKey};
 use halo2_proofs::transcript::{Blake2bRead, Challenge255};
 use pasta_curves::EqAffine;
-use zkseal_circuits::format::hex;
-use zkseal_circuits::quant::eval::dequantize;
-use zkseal_verifier::{unhex, vk_digest, CommitmentRecord, Opened, ProofBundle, Verified, VerifyError, BUNDLE_VERSION};
-
-use crate::keys::{KeyError, KeyFile};
-use crate::params::params;
-use crate::{fe, fp_from_hex, fp_hex, Fp, BACKEND_HALO2};
+use zkseal_halo2::keys::{KeyError, KeyFile};
+use zkseal_halo2::params::params;
+use zkseal_halo2::{fe, fp_from_hex, fp_hex, Fp, BACKEND_HALO2};
+use zkseal_verifier::{hex, unhex, vk_digest, Binding, CommitmentRecord, Opened, ProofBundle, Verified, VerifyError};
 
 /// The bundle's `scheme` under this backend: the weights are bound by the Poseidon
 /// commitment over Pallas (the record's `commitment_pallas`).
@@ -28,8 +31,7 @@ fn key_error(e: KeyError) -> VerifyError {
 pub struct Halo2Verifier {
     key: KeyFile,
     vk: VerifyingKey<EqAffine>,
-    digest: String,
-    record: CommitmentRecord,
+    binding: Binding,
     commitment: Fp,
 }
 
@@ -43,7 +45,7 @@ impl Halo2Verifier {
     }
 
     /// As `new`, with the verifying key already derived (the prover's self-check).
-    pub(crate) fn with_key(
+    pub fn with_key(
         key: KeyFile,
         key_file: &[u8],
         record: &CommitmentRecord,
@@ -67,7 +69,32 @@ impl Halo2Verifier {
                 named: record.architecture_digest.clone(),
             });
         }
-        Ok(Halo2Verifier { key, vk, digest: vk_digest(key_file), record: record.clone(), commitment })
+        let (input, output) = (&key.arch.input, key.arch.output());
+        let binding = Binding {
+            backend: BACKEND_HALO2,
+            scheme: SCHEME,
+            model_id: record.model_id.clone(),
+            architecture_digest: arch,
+            commitment: fp_hex(&commitment),
+            commitment_point: None,
+            vk_digest: vk_digest(key_file),
+            inferences: key.inferences,
+            input_len: input.len(),
+            output_len: output.len(),
+            input_scale: input.scale,
+            output_scale: output.scale,
+        };
+        Ok(Halo2Verifier { key, vk, binding, commitment })
+    }
+
+    /// What every bundle for this key and record says beside its proof.
+    pub fn binding(&self) -> &Binding {
+        &self.binding
+    }
+
+    /// The key file's `k` and inferences per proof.
+    pub fn key(&self) -> &KeyFile {
+        &self.key
     }
 
     /// Verifies one bundle. A proof has exactly one encoding: any byte after the
@@ -88,66 +115,17 @@ impl Halo2Verifier {
                 reason: format!("the proof has {} bytes after its end", unread.len()),
             });
         }
-        Ok(Verified::new(bundle, Opened::CommitmentPallas(fp_hex(&self.commitment))))
+        Ok(Verified::new(bundle, Opened::CommitmentPallas(self.binding.commitment.clone())))
     }
 
     /// Every check but the proof's: returns the instance column.
     fn check(&self, bundle: &ProofBundle) -> Result<Vec<Fp>, VerifyError> {
-        if bundle.version != BUNDLE_VERSION {
-            return Err(VerifyError::Version { what: "proof bundle", found: bundle.version as u64 });
-        }
-        if bundle.backend != BACKEND_HALO2 {
-            return Err(VerifyError::Backend(bundle.backend.clone()));
-        }
-        if bundle.scheme != SCHEME {
-            return Err(VerifyError::SchemeMismatch {
-                key: SCHEME,
-                what: "proof bundle",
-                named: bundle.scheme.clone(),
-            });
-        }
+        self.binding.check_format(bundle)?;
         let commitment = fp_from_hex(&bundle.commitment).ok_or_else(|| VerifyError::Malformed {
             what: "proof bundle",
             reason: "commitment is not 64 lower-case hex digits of a canonical field element".into(),
         })?;
-        if bundle.model_id != self.record.model_id {
-            return Err(VerifyError::ModelMismatch {
-                bundle: bundle.model_id.clone(),
-                record: self.record.model_id.clone(),
-            });
-        }
-        if commitment != self.commitment || bundle.commitment_point.is_some() {
-            return Err(VerifyError::CommitmentMismatch);
-        }
-        if bundle.architecture_digest != self.record.architecture_digest {
-            return Err(VerifyError::ArchitectureMismatch {
-                key: self.record.architecture_digest.clone(),
-                what: "proof bundle",
-                named: bundle.architecture_digest.clone(),
-            });
-        }
-        if bundle.vk_digest != self.digest {
-            return Err(VerifyError::WrongKey { bundle: bundle.vk_digest.clone(), key: self.digest.clone() });
-        }
-        if bundle.inferences != self.key.inferences {
-            return Err(VerifyError::InferenceCount { key: self.key.inferences, bundle: bundle.inferences });
-        }
-        let arch = &self.key.arch;
-        let b = self.key.inferences as usize;
-        let (n_in, n_out) = (arch.input.len() * b, arch.output().len() * b);
-        if bundle.input.len() != n_in || bundle.output.len() != n_out {
-            return Err(VerifyError::PublicInputCount {
-                expected: n_in + n_out,
-                got: bundle.input.len() + bundle.output.len(),
-            });
-        }
-        let spec = arch.output();
-        if bundle.input_scale != arch.input.scale
-            || bundle.output_scale != spec.scale
-            || bundle.output_float != dequantize(spec, &bundle.output)
-        {
-            return Err(VerifyError::OutputFloatMismatch);
-        }
+        self.binding.check(bundle, commitment == self.commitment && bundle.commitment_point.is_none())?;
         let ints = bundle.input.iter().chain(&bundle.output).map(|&v| fe(v as i128));
         Ok(std::iter::once(commitment).chain(ints).collect())
     }

@@ -1,21 +1,21 @@
-//! Proving: quantize each input, run the reference evaluator (the outputs are its
-//! result), and prove the circuit with halo2's IPA prover on a Blake2b transcript.
+//! Proving under the halo2 backend: quantize each input, run the reference evaluator
+//! (the outputs are its result), and prove `zkseal_halo2`'s circuit with halo2's IPA
+//! prover on a Blake2b transcript.
 
 use halo2_proofs::plonk::{create_proof, ProvingKey};
 use halo2_proofs::transcript::{Blake2bWrite, Challenge255};
 use pasta_curves::EqAffine;
 use thiserror::Error;
-use zkseal_circuits::commitment::Salt;
-use zkseal_circuits::format::hex;
-use zkseal_circuits::quant::eval::{dequantize, evaluate, quantize_input, EvalError};
-use zkseal_circuits::Model;
-use zkseal_verifier::{field_to_decimal, vk_digest, CommitmentRecord, ProofBundle, BUNDLE_VERSION};
-
-use crate::circuit::{instance, ModelCircuit, Witness};
-use crate::keys::{KeyError, KeyFile};
-use crate::params::params;
-use crate::verify::{self, Halo2Verifier};
-use crate::{commitment, fp_hex, Fp, BACKEND_HALO2};
+use zkseal_core::commitment::Salt;
+use zkseal_core::format::hex;
+use zkseal_core::quant::eval::{evaluate, quantize_input, EvalError};
+use zkseal_core::Model;
+use zkseal_halo2::circuit::{instance, ModelCircuit, Witness};
+use zkseal_halo2::keys::{KeyError, KeyFile};
+use zkseal_halo2::params::params;
+use zkseal_halo2::{commitment, fp_hex, Fp};
+use zkseal_verifier::{field_to_decimal, CommitmentRecord, ProofBundle};
+use zkseal_verifier_halo2::Halo2Verifier;
 
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -44,8 +44,6 @@ pub struct Halo2Prover<'a> {
     pk: ProvingKey<EqAffine>,
     /// The Pallas commitment to the model's weights under the salt (instance row 0).
     commitment: Fp,
-    record: CommitmentRecord,
-    vk_digest: String,
     verifier: Halo2Verifier,
 }
 
@@ -73,23 +71,14 @@ impl<'a> Halo2Prover<'a> {
         }
         // The record's BN254 commitment too (the Lego point needs the Groth16 keys): its
         // values are claims about one weight list (`specs/trust-model.md` §4.1).
-        let bn254 = zkseal_circuits::commitment::commit(&model.arch, &arch_digest, &model.weights, salt);
+        let bn254 = zkseal_r1cs::commitment::commit(&model.arch, &arch_digest, &model.weights, salt);
         if record.commitment != field_to_decimal(&bn254) {
             return Err(ProveError::Record("commitment"));
         }
         let pk = key.proving_key()?;
         let verifier = Halo2Verifier::with_key(key.clone(), key_file, record, pk.get_vk().clone())
             .map_err(ProveError::SelfCheck)?;
-        Ok(Halo2Prover {
-            model,
-            salt,
-            key,
-            pk,
-            commitment,
-            record: record.clone(),
-            vk_digest: vk_digest(key_file),
-            verifier,
-        })
+        Ok(Halo2Prover { model, salt, key, pk, commitment, verifier })
     }
 
     /// `B`: inferences per proof (the key's).
@@ -99,14 +88,12 @@ impl<'a> Halo2Prover<'a> {
 
     /// The model this prover proves.
     pub fn model_id(&self) -> &str {
-        &self.record.model_id
+        &self.verifier.binding().model_id
     }
 
     /// Whether `bundle` names this prover's backend, key and commitment.
     pub fn made(&self, bundle: &ProofBundle) -> bool {
-        bundle.backend == BACKEND_HALO2
-            && bundle.vk_digest == self.vk_digest
-            && Some(&bundle.commitment) == self.record.commitment_pallas.as_ref()
+        self.verifier.binding().names(bundle)
     }
 
     /// Bytes one proof in flight needs beyond the shared key: its advice, lookup and
@@ -137,26 +124,11 @@ impl<'a> Halo2Prover<'a> {
         let mut transcript = Blake2bWrite::<_, EqAffine, Challenge255<_>>::init(vec![]);
         create_proof(&params(self.key.k), &self.pk, &[circuit], &[&[&public]], rand010::rng(), &mut transcript)
             .map_err(|e| ProveError::Proving(e.to_string()))?;
-        let proof = transcript.finalize();
-        let spec = arch.output();
-        let output: Vec<i64> = outputs.into_iter().flatten().collect();
-        let bundle = ProofBundle {
-            version: BUNDLE_VERSION,
-            backend: BACKEND_HALO2.to_string(),
-            scheme: verify::SCHEME.to_string(),
-            model_id: self.record.model_id.clone(),
-            architecture_digest: hex(&self.key.arch_digest),
-            commitment: fp_hex(&self.commitment),
-            commitment_point: None,
-            vk_digest: self.vk_digest.clone(),
-            inferences: self.key.inferences,
-            input: quantized.into_iter().flatten().collect(),
-            input_scale: arch.input.scale,
-            output_float: dequantize(spec, &output),
-            output,
-            output_scale: spec.scale,
-            proof: hex(&proof),
-        };
+        let bundle = self.verifier.binding().bundle(
+            quantized.into_iter().flatten().collect(),
+            outputs.into_iter().flatten().collect(),
+            &transcript.finalize(),
+        );
         self.verifier.verify(&bundle).map_err(ProveError::SelfCheck)?;
         Ok(bundle)
     }

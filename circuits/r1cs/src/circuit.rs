@@ -19,14 +19,14 @@ use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode, Variable,
 };
 
-use super::rescale::{relu, relu_signed, rescale, Signed};
-use super::{clip, linear, pool, range, Costs, Result, Scheme, Synth, Wire};
+use zkseal_core::commitment::{value_widths, values, Salt};
+use zkseal_core::quant::arch::{Architecture, Weights};
+use zkseal_core::quant::eval::Trace;
+use zkseal_core::quant::plan::{plan, LayerPlan};
+
 use crate::commitment::constraints::CommitmentGadget;
-use crate::commitment::{value_widths, values, Salt};
-use crate::model::op::{UnweightedOp, WeightedOp};
-use crate::model::shape::transpose_map;
-use crate::quant::arch::{Architecture, LayerStep, Weights};
-use crate::quant::eval::Trace;
+use crate::ops::{self, Part, Values};
+use crate::{range, Costs, Result, Scheme, Synth, Wire};
 
 /// What the prover knows.
 pub struct CircuitWitness<'a> {
@@ -111,8 +111,10 @@ impl ModelCircuit<'_> {
         };
         costs.commitment += s.take_count();
 
+        // A validated architecture has a step for every layer.
+        let plan = plan(arch).map_err(|_| SynthesisError::Unsatisfiable)?;
         for (k, (input, output)) in inputs.into_iter().zip(&outputs).enumerate() {
-            let cur = inference(&s, arch, &value_wires, input, &mut costs)?;
+            let cur = inference(&s, arch, &plan, &value_wires, input, &mut costs)?;
             // The computed output must be the public one (and, when proving, the
             // reference evaluator's: a disagreement is a bug, refused here).
             if let Some(t) = trace(k) {
@@ -138,6 +140,7 @@ impl ModelCircuit<'_> {
 fn inference(
     s: &Synth,
     arch: &Architecture,
+    plan: &[LayerPlan<'_>],
     params: &[Wire],
     input: Vec<Wire>,
     costs: &mut Costs,
@@ -147,86 +150,15 @@ fn inference(
         range::signed(s, x, arch.input.bits)?;
     }
     costs.nonlinear += s.take_count();
-
-    let mut params = params.iter().cloned();
-    let mut cur = input;
-    let mut signs: Option<Vec<Wire>> = None;
-    for (i, layer) in arch.layers.iter().enumerate() {
-        let x_shape = arch.input_of(i).dims();
-        let y_shape = layer.output.dims();
-        let bits = layer.output.bits;
-        let chw = || [x_shape[1], x_shape[2], x_shape[3]];
-        let out_hw = || [y_shape[2], y_shape[3]];
-        let mut next_signs = None;
-        // A validated architecture has a step for every layer.
-        let step = layer.step().ok_or(SynthesisError::Unsatisfiable)?;
-        cur = match step {
-            LayerStep::Weighted(op, r) => {
-                let (nw, nb) = op.param_sizes();
-                let wts: Vec<Wire> = params.by_ref().take(nw).collect();
-                let bias: Vec<Wire> = params.by_ref().take(nb).collect();
-                let acc = match op {
-                    WeightedOp::Dense { in_features, .. } => linear::dense(s, &cur, &wts, &bias, in_features as usize)?,
-                    WeightedOp::Conv2d { window, .. } => linear::conv2d(s, &cur, chw(), &wts, &bias, window, out_hw())?,
-                    WeightedOp::Affine { param_shape } => {
-                        let p: Vec<usize> = param_shape.iter().map(|&d| d as usize).collect();
-                        linear::affine(s, &cur, &x_shape, &wts, &bias, &p)?
-                    }
-                };
-                let out: Vec<Signed> = acc.iter().map(|a| rescale(s, a, r.shift, bits)).collect::<Result<_>>()?;
-                costs.linear += s.take_count();
-                next_signs = Some(out.iter().map(|o| o.nonneg.clone()).collect());
-                out.into_iter().map(|o| o.value).collect()
-            }
-            LayerStep::Unweighted(UnweightedOp::Relu) => {
-                let y = match &signs {
-                    // `rescale_relu`: the sign bit of the preceding rescale, one constraint each.
-                    Some(sg) => cur
-                        .iter()
-                        .zip(sg)
-                        .map(|(x, n)| relu_signed(s, &Signed { value: x.clone(), nonneg: n.clone() }))
-                        .collect::<Result<Vec<_>>>()?,
-                    None => cur.iter().map(|x| relu(s, x, bits)).collect::<Result<Vec<_>>>()?,
-                };
-                costs.nonlinear += s.take_count();
-                y
-            }
-            LayerStep::Unweighted(UnweightedOp::Clip { lo, hi }) => {
-                let in_bits = arch.input_of(i).bits;
-                let y = cur.iter().map(|x| clip::clip(s, x, lo, hi, in_bits)).collect::<Result<Vec<_>>>()?;
-                costs.nonlinear += s.take_count();
-                y
-            }
-            LayerStep::Unweighted(UnweightedOp::MaxPool { window }) => {
-                let y = pool::pool2d(s, &cur, chw(), window, out_hw(), None, bits)?;
-                costs.nonlinear += s.take_count();
-                y
-            }
-            LayerStep::Unweighted(UnweightedOp::AvgPool { window, count_include_pad }) => {
-                let y = pool::pool2d(s, &cur, chw(), window, out_hw(), Some(count_include_pad), bits)?;
-                costs.nonlinear += s.take_count();
-                y
-            }
-            LayerStep::Unweighted(UnweightedOp::GlobalAvgPool) => {
-                let plane = x_shape[2] * x_shape[3];
-                let y = cur.chunks(plane).map(|p| pool::mean(s, p, plane, bits)).collect::<Result<Vec<_>>>()?;
-                costs.nonlinear += s.take_count();
-                y
-            }
-            LayerStep::Unweighted(UnweightedOp::Reshape) => {
-                next_signs = signs.take();
-                cur
-            }
-            LayerStep::Unweighted(UnweightedOp::Transpose { perm }) => {
-                let perm: Vec<usize> = perm.iter().map(|&p| p as usize).collect();
-                let map = transpose_map(&x_shape, &perm);
-                next_signs = signs.take().map(|sg| map.iter().map(|&j| sg[j].clone()).collect());
-                map.iter().map(|&j| cur[j].clone()).collect()
-            }
-        };
-        signs = next_signs;
+    let mut cur = Values::plain(input);
+    for layer in plan {
+        cur = ops::synthesize(s, layer, params, cur)?;
+        match ops::part(layer) {
+            Part::Linear => costs.linear += s.take_count(),
+            Part::Nonlinear => costs.nonlinear += s.take_count(),
+        }
     }
-    Ok(cur)
+    Ok(cur.wires)
 }
 
 /// Poseidon scheme: every committed value range-checked to its width, then hashed,

@@ -7,9 +7,9 @@
 
 use super::range::{signed, unsigned};
 use super::{Result, Synth, Wire};
-use crate::model::kernels::pool_windows;
-use crate::model::op::Window2d;
-use crate::quant::rounding::div_round;
+use zkseal_core::model::kernels::pool_windows;
+use zkseal_core::model::op::Window2d;
+use zkseal_core::quant::rounding::div_round;
 
 /// `max` of a window; `hint` is the claimed maximum.
 pub fn max_with(s: &Synth, window: &[Wire], bits: u32, hint: Option<i128>) -> Result<Wire> {
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn pooling_matches_the_native_kernel() {
-        use crate::model::kernels;
+        use zkseal_core::model::kernels;
         let xv: Vec<i64> = (0..50).map(|i| (i * 37 % 23) - 11).collect();
         let win = Window2d { kernel: [3, 3], stride: [2, 2], pads: [1, 1, 1, 1], ceil_mode: true };
         let out_hw = win.output_hw(5, 5).unwrap();

@@ -27,7 +27,7 @@ pub fn cost(bits: u32) -> usize {
 mod tests {
     use super::super::testing::{satisfied, synth, wires};
     use super::*;
-    use crate::model::kernels;
+    use zkseal_core::model::kernels;
 
     #[test]
     fn honest_clip_matches_native_on_every_input() {
